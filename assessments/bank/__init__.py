@@ -1,0 +1,1 @@
+"""The question bank's fixture files: read, validate, load and export."""

@@ -1,0 +1,276 @@
+"""Between the database and the specs: the context checks need, loading, exporting."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from assessments.models import (
+    Framework,
+    FrameworkVersion,
+    Jurisdiction,
+    NegativeListCategory,
+    Option,
+    Question,
+    Section,
+    Source,
+)
+
+from .checks import Context, check_bank
+from .read import read_paths
+from .specs import (
+    BankFiles,
+    CategorySpec,
+    FrameworkSpec,
+    JurisdictionSpec,
+    OptionSpec,
+    Problem,
+    QuestionSpec,
+    SectionSpec,
+    SourceSpec,
+    VersionSpec,
+    version_dict,
+)
+
+SOURCES_FILE = "sources.yaml"
+JURISDICTIONS_FILE = "reference/jurisdictions.yaml"
+
+
+def version_file(framework: str, label: str) -> str:
+    return f"frameworks/{framework}/{label}.yaml"
+
+
+def database_context() -> Context:
+    """What the files may refer to (sources, profile questions) and must not change."""
+    context = Context(
+        source_keys=set(Source.objects.values_list("key", flat=True)),
+        framework_kinds=dict(Framework.objects.values_list("key", "kind")),
+    )
+    locked = FrameworkVersion.objects.filter(status__in=FrameworkVersion.LOCKED_STATUSES)
+    for version in version_specs(locked):
+        context.locked[(version.framework.key, version.label)] = (
+            version.status,
+            version_dict(version),
+        )
+    profile = (
+        FrameworkVersion.objects.filter(framework__kind=Framework.Kind.PROFILE)
+        .order_by("-status", "-published_on", "-label")  # published before draft
+        .first()
+    )
+    if profile is not None:
+        for question in Question.objects.filter(version=profile).prefetch_related("options"):
+            context.profile_options[question.key] = {o.key for o in question.options.all()}
+    return context
+
+
+def validate_paths(paths: list[Path]) -> tuple[BankFiles, list[Problem]]:
+    files = read_paths(paths)
+    problems = list(files.problems)
+    if not problems:
+        problems = check_bank(files, database_context())
+    return files, problems
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    sources: int = 0
+    jurisdictions: int = 0
+
+
+@transaction.atomic
+def load_files(files: BankFiles) -> LoadReport:
+    """Write validated specs in one transaction. Creates and updates question-bank rows only."""
+    report = LoadReport()
+    sources = {}
+    for order, (_file, spec) in enumerate(files.sources, start=1):
+        sources[spec.key], _ = Source.objects.update_or_create(
+            key=spec.key, defaults=_source_fields(spec) | {"order": order}
+        )
+        report.sources += 1
+    for _file, jurisdiction in files.jurisdictions:
+        _load_jurisdiction(jurisdiction)
+        report.jurisdictions += 1
+    known_sources = {s.key: s for s in Source.objects.all()}
+    for version in files.versions:
+        _load_version(version, known_sources, report)
+    return report
+
+
+def _source_fields(spec: SourceSpec) -> dict[str, object]:
+    return {
+        "kind": spec.kind, "title": spec.title, "authors": spec.authors, "chapter": spec.chapter,
+        "chapter_title": spec.chapter_title, "first_page": spec.first_page,
+        "last_page": spec.last_page, "publisher": spec.publisher, "published": spec.published,
+        "url": spec.url, "note": spec.note,
+    }
+
+
+def _load_jurisdiction(spec: JurisdictionSpec) -> None:
+    jurisdiction, _ = Jurisdiction.objects.update_or_create(
+        key=spec.key,
+        defaults={"name": spec.name, "foundation_model_scale": spec.foundation_model_scale,
+                  "is_example": spec.is_example, "note": spec.note},
+    )
+    jurisdiction.negative_list.exclude(key__in=[c.key for c in spec.negative_list]).delete()
+    for category in spec.negative_list:
+        NegativeListCategory.objects.update_or_create(
+            jurisdiction=jurisdiction, key=category.key,
+            defaults={"title": category.title, "description": category.description,
+                      "source": category.source, "effective_from": category.effective_from,
+                      "effective_until": category.effective_until,
+                      "is_example": category.is_example},
+        )
+
+
+def _load_version(spec: VersionSpec, sources: dict[str, Source], report: LoadReport) -> None:
+    fw = spec.framework
+    framework, _ = Framework.objects.update_or_create(
+        key=fw.key,
+        defaults={"name": fw.name, "kind": fw.kind, "description": fw.description,
+                  "source": sources.get(fw.source), "order": fw.order},
+    )
+    version = FrameworkVersion.objects.filter(framework=framework, label=spec.label).first()
+    if version is not None and version.is_locked:
+        if version.status != spec.status:  # published -> retired, the one change allowed
+            version.status = spec.status
+            version.save()
+            report.replaced.append(spec.name)
+        else:
+            report.unchanged.append(spec.name)
+        return
+    if version is not None:
+        version.sections.all().delete()
+        version.published_on, version.changelog, version.rules = None, spec.changelog, spec.rules
+        version.status = FrameworkVersion.Status.DRAFT
+        version.save()
+        report.replaced.append(spec.name)
+    else:
+        version = FrameworkVersion.objects.create(
+            framework=framework, label=spec.label, changelog=spec.changelog, rules=spec.rules
+        )
+        report.created.append(spec.name)
+    _create_content(version, spec, sources)
+    if spec.status != FrameworkVersion.Status.DRAFT:
+        version.status, version.published_on = spec.status, spec.published_on
+        version.save()
+
+
+def _create_content(version: FrameworkVersion, spec: VersionSpec, sources: dict[str, Source]) -> None:
+    position = 0
+    supporting = []
+    option_rows = []
+    for order, section_spec in enumerate(spec.sections, start=1):
+        section = Section.objects.create(
+            version=version, key=section_spec.key, title=section_spec.title,
+            summary=section_spec.summary, order=order, weight=section_spec.weight,
+            source=sources.get(section_spec.source), quote=section_spec.quote,
+        )
+        questions = []
+        for q in section_spec.questions:
+            position += 1
+            questions.append(Question(
+                version=version, section=section, key=q.key, position=position, text=q.text,
+                guidance=q.guidance, kind=q.kind, weight=q.weight, required=q.required,
+                applies_when=q.applies_when, source=sources.get(q.source), quote=q.quote,
+                remediation=q.remediation, tags=q.tags, required_level=q.required_level,
+            ))
+        created = Question.objects.bulk_create(questions)
+        for question, q in zip(created, section_spec.questions, strict=True):
+            supporting.extend(
+                Question.supporting_sources.through(question=question, source=sources[key])
+                for key in q.supporting_sources
+            )
+            option_rows.extend(
+                Option(question=question, key=o.key, label=o.label, points=o.points,
+                       meaning=o.meaning, effects=o.effects, order=i)
+                for i, o in enumerate(q.options, start=1)
+            )
+    Option.objects.bulk_create(option_rows)
+    Question.supporting_sources.through.objects.bulk_create(supporting)
+
+
+# Export ------------------------------------------------------------------------------------
+
+
+def source_specs() -> list[SourceSpec]:
+    return [
+        SourceSpec(
+            key=s.key, title=s.title, kind=s.kind, authors=s.authors, chapter=s.chapter,
+            chapter_title=s.chapter_title, first_page=s.first_page, last_page=s.last_page,
+            publisher=s.publisher, published=s.published, url=s.url, note=s.note,
+        )
+        for s in Source.objects.order_by("order", "key")
+    ]
+
+
+def jurisdiction_specs() -> list[JurisdictionSpec]:
+    return [
+        JurisdictionSpec(
+            key=j.key, name=j.name, foundation_model_scale=j.foundation_model_scale,
+            is_example=j.is_example, note=j.note,
+            negative_list=[
+                CategorySpec(key=c.key, title=c.title, source=c.source,
+                             effective_from=c.effective_from, description=c.description,
+                             effective_until=c.effective_until, is_example=c.is_example)
+                for c in j.negative_list.order_by("key")
+            ],
+        )
+        for j in Jurisdiction.objects.order_by("key")
+    ]
+
+
+def version_specs(versions: object = None) -> list[VersionSpec]:
+    """Specs of the given versions (a queryset), or of every version, in a few queries."""
+    queryset = versions if versions is not None else FrameworkVersion.objects.all()
+    queryset = queryset.select_related("framework__source").prefetch_related(  # type: ignore[attr-defined]
+        Prefetch("sections", queryset=Section.objects.select_related("source").order_by("order")),
+        Prefetch(
+            "questions",
+            queryset=Question.objects.select_related("source")
+            .prefetch_related(
+                Prefetch("options", queryset=Option.objects.order_by("order")),
+                Prefetch("supporting_sources", queryset=Source.objects.order_by("key")),
+            )
+            .order_by("position"),
+        ),
+    )
+    specs = []
+    for version in queryset.order_by("framework__order", "framework__key", "label"):
+        by_section: dict[int, list[QuestionSpec]] = defaultdict(list)
+        for q in version.questions.all():
+            by_section[q.section_id].append(_question_spec(q))
+        fw = version.framework
+        specs.append(VersionSpec(
+            file=version_file(fw.key, version.label),
+            framework=FrameworkSpec(key=fw.key, name=fw.name, kind=fw.kind,
+                                    description=fw.description,
+                                    source=fw.source.key if fw.source else "", order=fw.order),
+            label=version.label, status=version.status, published_on=version.published_on,
+            changelog=version.changelog, rules=version.rules,
+            sections=[
+                SectionSpec(key=s.key, title=s.title, summary=s.summary, weight=s.weight,
+                            source=s.source.key if s.source else "", quote=s.quote,
+                            questions=by_section[s.pk])
+                for s in version.sections.all()
+            ],
+        ))
+    return specs
+
+
+def _question_spec(q: Question) -> QuestionSpec:
+    return QuestionSpec(
+        key=q.key, text=q.text, guidance=q.guidance, kind=q.kind, weight=q.weight,
+        required=q.required, applies_when=q.applies_when,
+        source=q.source.key if q.source else "", quote=q.quote,
+        supporting_sources=[s.key for s in q.supporting_sources.all()],
+        remediation=q.remediation, tags=list(q.tags), required_level=q.required_level,
+        options=[OptionSpec(key=o.key, label=o.label, points=o.points, meaning=o.meaning,
+                            effects=o.effects) for o in q.options.all()],
+    )

@@ -1,0 +1,32 @@
+from .assessments import AISystem, Answer, Assessment, Report
+from .organisations import Invitation, Membership, Organisation, Role
+from .question_bank import (
+    Framework,
+    FrameworkVersion,
+    Option,
+    PublishedVersionError,
+    Question,
+    Section,
+    Source,
+)
+from .reference import Jurisdiction, NegativeListCategory
+
+__all__ = [
+    "AISystem",
+    "Answer",
+    "Assessment",
+    "Framework",
+    "FrameworkVersion",
+    "Invitation",
+    "Jurisdiction",
+    "Membership",
+    "NegativeListCategory",
+    "Option",
+    "Organisation",
+    "PublishedVersionError",
+    "Question",
+    "Report",
+    "Role",
+    "Section",
+    "Source",
+]

@@ -1,0 +1,134 @@
+"""Assessments of one AI system, their answers (with history) and rendered reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .organisations import Organisation
+from .question_bank import FrameworkVersion, Question
+
+
+class AISystem(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="systems"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "AI system"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="assessments"
+    )
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="assessments")
+    round = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    framework_versions = models.ManyToManyField(FrameworkVersion, related_name="assessments")
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_round"
+    )
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Increases with every answer change; reports are cached per revision."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    results = models.JSONField(
+        null=True, blank=True, help_text="Results stored on submission; never recomputed."
+    )
+    scoring_rules_version = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "round"], name="unique_round_per_system"),
+        ]
+        indexes = [models.Index(fields=["organisation", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.system.name}, round {self.round}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choices = models.JSONField(default=list, blank=True, help_text="Selected option keys.")
+    text = models.TextField(blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    reason = models.TextField(blank=True, default="", help_text="Why it is not applicable.")
+    evidence = models.JSONField(default=list, blank=True, help_text="Links to evidence.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Increases with each save; detects overwrites of others' changes."
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "question__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="unique_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}: {', '.join(self.choices) or self.text[:40]}"
+
+
+class Report(models.Model):
+    """A rendered PDF of one answer revision: rendered once, served many times."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    revision = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "revision"], name="unique_report_per_revision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report for {self.assessment} at revision {self.revision} ({self.status})"

@@ -1,0 +1,14 @@
+"""Test settings: fast hashing, immediate tasks, SQLite or the DATABASE_URL under test."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, database_from_env
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+DATABASES = {"default": database_from_env(default_sqlite=BASE_DIR / "test.sqlite3")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
