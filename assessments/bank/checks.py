@@ -18,7 +18,6 @@ from assessments.scoring.conditions import (
     TierIn,
     parse_condition,
     question_refs,
-    uses_derived,
     walk,
 )
 
@@ -56,12 +55,24 @@ def check_bank(files: BankFiles, context: Context) -> list[Problem]:
     seen: dict[str, str] = {}
     for file, source in files.sources:
         if source.key in seen:
-            problems.append(Problem(file, source.line, f"source '{source.key}'",
-                                    f"duplicate key (also in {seen[source.key]})"))
+            problems.append(
+                Problem(
+                    file,
+                    source.line,
+                    f"source '{source.key}'",
+                    f"duplicate key (also in {seen[source.key]})",
+                )
+            )
         seen.setdefault(source.key, file)
         if source.kind not in SOURCE_KINDS:
-            problems.append(Problem(file, source.line, f"source '{source.key}'",
-                                    f"kind must be one of {', '.join(sorted(SOURCE_KINDS))}"))
+            problems.append(
+                Problem(
+                    file,
+                    source.line,
+                    f"source '{source.key}'",
+                    f"kind must be one of {', '.join(sorted(SOURCE_KINDS))}",
+                )
+            )
         sources.add(source.key)
     jurisdictions: dict[str, str] = {}
     for file, jurisdiction in files.jurisdictions:
@@ -71,8 +82,14 @@ def check_bank(files: BankFiles, context: Context) -> list[Problem]:
         jurisdictions[jurisdiction.key] = file
         for key, count in Counter(c.key for c in jurisdiction.negative_list).items():
             if count > 1:
-                problems.append(Problem(file, jurisdiction.line, item,
-                                        f"negative-list category '{key}' appears {count} times"))
+                problems.append(
+                    Problem(
+                        file,
+                        jurisdiction.line,
+                        item,
+                        f"negative-list category '{key}' appears {count} times",
+                    )
+                )
     profile_options = dict(context.profile_options)
     for version in files.versions:
         if version.framework.kind == "profile":
@@ -81,16 +98,27 @@ def check_bank(files: BankFiles, context: Context) -> list[Problem]:
     for version in files.versions:
         ident = (version.framework.key, version.label)
         if ident in labels:
-            problems.append(Problem(version.file, version.line, f"version '{version.name}'",
-                                    f"duplicate version (also in {labels[ident]})"))
+            problems.append(
+                Problem(
+                    version.file,
+                    version.line,
+                    f"version '{version.name}'",
+                    f"duplicate version (also in {labels[ident]})",
+                )
+            )
         labels.setdefault(ident, version.file)
         problems.extend(VersionChecker(version, sources, profile_options, context).run())
     return problems
 
 
 class VersionChecker:
-    def __init__(self, version: VersionSpec, sources: set[str],
-                 profile_options: dict[str, set[str]], context: Context) -> None:
+    def __init__(
+        self,
+        version: VersionSpec,
+        sources: set[str],
+        profile_options: dict[str, set[str]],
+        context: Context,
+    ) -> None:
         self.v = version
         self.sources = sources
         self.profile_options = profile_options
@@ -150,11 +178,14 @@ class VersionChecker:
                 continue
             for entry in entries:
                 if entry.get("source"):
-                    self._source_ref(entry["source"], self.v.line, f"{item} {name} '{entry['key']}'")
+                    self._source_ref(
+                        entry["source"], self.v.line, f"{item} {name} '{entry['key']}'"
+                    )
                 self._quote(entry.get("quote", ""), self.v.line, f"{item} {name} '{entry['key']}'")
         levels = rules.get("levels", [])
         if not isinstance(levels, list) or not all(
-            isinstance(e, dict) and isinstance(e.get("level"), int) and e.get("label") for e in levels
+            isinstance(e, dict) and isinstance(e.get("level"), int) and e.get("label")
+            for e in levels
         ):
             self.add(self.v.line, item, "'levels' must be a list of items with level and label")
         if self.kind == "tier":
@@ -171,11 +202,19 @@ class VersionChecker:
 
     def _vocab(self, name: str) -> set[str]:
         entries = self.v.rules.get(name, [])
-        return {e["key"] for e in entries if isinstance(e, dict) and "key" in e} if isinstance(entries, list) else set()
+        return (
+            {e["key"] for e in entries if isinstance(e, dict) and "key" in e}
+            if isinstance(entries, list)
+            else set()
+        )
 
     def _levels(self) -> set[int]:
         entries = self.v.rules.get("levels", [])
-        return {e["level"] for e in entries if isinstance(e, dict) and isinstance(e.get("level"), int)} if isinstance(entries, list) else set()
+        return (
+            {e["level"] for e in entries if isinstance(e, dict) and isinstance(e.get("level"), int)}
+            if isinstance(entries, list)
+            else set()
+        )
 
     # Keys ----------------------------------------------------------------------------------
 
@@ -187,12 +226,17 @@ class VersionChecker:
                 self.add(section.line, f"section '{section.key}'", "duplicate key in this version")
         for question in self.v.questions:
             if questions[question.key] > 1:
-                self.add(question.line, f"question '{question.key}'", "duplicate key in this version")
+                self.add(
+                    question.line, f"question '{question.key}'", "duplicate key in this version"
+                )
             options = Counter(o.key for o in question.options)
             for option in question.options:
                 if options[option.key] > 1:
-                    self.add(option.line, f"question '{question.key}' option '{option.key}'",
-                             "duplicate key in this question")
+                    self.add(
+                        option.line,
+                        f"question '{question.key}' option '{option.key}'",
+                        "duplicate key in this question",
+                    )
 
     # Questions -----------------------------------------------------------------------------
 
@@ -228,8 +272,11 @@ class VersionChecker:
                 continue
             rule = TAG_FACETS.get(facet)
             if rule is None:
-                self.add(q.line, item, f"tag '{tag}': unknown facet '{facet}' "
-                         f"(use {', '.join(sorted(TAG_FACETS))})")
+                self.add(
+                    q.line,
+                    item,
+                    f"tag '{tag}': unknown facet '{facet}' (use {', '.join(sorted(TAG_FACETS))})",
+                )
             elif value not in self._vocab(rule):
                 self.add(q.line, item, f"tag '{tag}': '{value}' is not one of the {rule} in rules")
 
@@ -254,7 +301,9 @@ class VersionChecker:
         for option in q.options:
             oitem = f"{item} option '{option.key}'"
             if option.meaning not in MEANINGS:
-                self.add(option.line, oitem, f"meaning must be one of {', '.join(sorted(MEANINGS))}")
+                self.add(
+                    option.line, oitem, f"meaning must be one of {', '.join(sorted(MEANINGS))}"
+                )
             if option.meaning == "plain" and scored and option.points is None:
                 self.add(option.line, oitem, "scored question: this option needs 'points'")
             if option.meaning != "plain" and option.points is not None:
@@ -267,8 +316,11 @@ class VersionChecker:
     def _effect(self, line: int, item: str, effect: str, value: Any, allowed: set[str]) -> None:
         if effect not in allowed:
             what = ", ".join(sorted(allowed)) or "none"
-            self.add(line, item, f"effect '{effect}' is not read by a {self.kind} framework "
-                     f"(allowed: {what})")
+            self.add(
+                line,
+                item,
+                f"effect '{effect}' is not read by a {self.kind} framework (allowed: {what})",
+            )
         elif effect == "tier" and value not in self._vocab("tiers"):
             self.add(line, item, f"effect tier '{value}' is not one of the tiers in rules")
         elif effect == "overlay" and value not in self._vocab("overlays"):
@@ -302,29 +354,49 @@ class VersionChecker:
                 self._derived_ref(question, part, index, last_screening)
         for cycle in _cycles(graph):
             first = self._question_line(cycle[0])
-            self.add(first, f"question '{cycle[0]}'",
-                     "applies_when conditions form a cycle: " + " -> ".join([*cycle, cycle[0]]))
+            self.add(
+                first,
+                f"question '{cycle[0]}'",
+                "applies_when conditions form a cycle: " + " -> ".join([*cycle, cycle[0]]),
+            )
         cyclic = {key for cycle in _cycles(graph) for key in cycle}
         for key, targets in graph.items():
             for target in targets:
                 if key not in cyclic and position[target] > position[key]:
-                    self.add(self._question_line(key), f"question '{key}'",
-                             f"applies_when refers to '{target}', which is asked later "
-                             "(conditions may only look back)")
+                    self.add(
+                        self._question_line(key),
+                        f"question '{key}'",
+                        f"applies_when refers to '{target}', which is asked later "
+                        "(conditions may only look back)",
+                    )
 
-    def _condition_ref(self, question: QuestionSpec, key: str, wanted: frozenset[str],
-                       position: dict[str, int], options: dict[str, set[str]],
-                       graph: dict[str, set[str]]) -> None:
+    def _condition_ref(
+        self,
+        question: QuestionSpec,
+        key: str,
+        wanted: frozenset[str],
+        position: dict[str, int],
+        options: dict[str, set[str]],
+        graph: dict[str, set[str]],
+    ) -> None:
         item = f"question '{question.key}'"
         if key.startswith(PROFILE_PREFIX):
-            target = key[len(PROFILE_PREFIX):]
+            target = key[len(PROFILE_PREFIX) :]
             known = self.profile_options.get(target)
             if known is None:
-                self.add(question.line, item, f"applies_when refers to unknown profile question '{target}'")
+                self.add(
+                    question.line,
+                    item,
+                    f"applies_when refers to unknown profile question '{target}'",
+                )
                 return
         elif "." in key:
-            self.add(question.line, item, f"applies_when may refer only to this framework's "
-                     f"questions or to 'profile.<key>', not '{key}'")
+            self.add(
+                question.line,
+                item,
+                f"applies_when may refer only to this framework's "
+                f"questions or to 'profile.<key>', not '{key}'",
+            )
             return
         else:
             known = options.get(key)
@@ -333,9 +405,13 @@ class VersionChecker:
                 return
             graph[question.key].add(key)
         for option in sorted(wanted - known):
-            self.add(question.line, item, f"applies_when: question '{key}' has no option '{option}'")
+            self.add(
+                question.line, item, f"applies_when: question '{key}' has no option '{option}'"
+            )
 
-    def _derived_ref(self, question: QuestionSpec, part: Any, index: int, last_screening: int) -> None:
+    def _derived_ref(
+        self, question: QuestionSpec, part: Any, index: int, last_screening: int
+    ) -> None:
         item = f"question '{question.key}'"
         if isinstance(part, TierIn):
             if self.kind != "tier":
@@ -347,12 +423,20 @@ class VersionChecker:
                 self.add(question.line, item, f"applies_when: unknown overlay '{part.overlay}'")
         elif isinstance(part, LevelAtLeast):
             if self.kind != "gate":
-                self.add(question.line, item, "applies_when uses 'level_at_least' outside a gate framework")
+                self.add(
+                    question.line,
+                    item,
+                    "applies_when uses 'level_at_least' outside a gate framework",
+                )
         else:
             return
         if index <= last_screening:
-            self.add(question.line, item, "applies_when uses a tier, overlay or level before every "
-                     "screening question that sets it has been asked")
+            self.add(
+                question.line,
+                item,
+                "applies_when uses a tier, overlay or level before every "
+                "screening question that sets it has been asked",
+            )
 
     def _question_line(self, key: str) -> int:
         return next((q.line for q in self.v.questions if q.key == key), 0)
@@ -365,7 +449,9 @@ class VersionChecker:
 
     def _quote(self, quote: str, line: int | None, item: str) -> None:
         if quote and len(quote.split()) > MAX_QUOTE_WORDS:
-            self.add(line, item, f"quote has {len(quote.split())} words; keep it to {MAX_QUOTE_WORDS}")
+            self.add(
+                line, item, f"quote has {len(quote.split())} words; keep it to {MAX_QUOTE_WORDS}"
+            )
 
     def _unchanged_if_published(self) -> None:
         stored = self.context.locked.get((self.v.framework.key, self.v.label))
@@ -375,21 +461,28 @@ class VersionChecker:
         mine = version_dict(self.v)
         allowed = {status} | ({"retired"} if status == "published" else set())
         if mine["version"].get("status") not in allowed:
-            self.add(self.v.line, f"version '{self.v.name}'",
-                     f"is {status} in the database; its status cannot go back to "
-                     f"'{self.v.status}'")
+            self.add(
+                self.v.line,
+                f"version '{self.v.name}'",
+                f"is {status} in the database; its status cannot go back to '{self.v.status}'",
+            )
         mine["version"]["status"] = canonical["version"]["status"]
         for path in _differences(canonical, mine):
-            self.add(self.v.line, f"version '{self.v.name}'",
-                     f"is {status} and cannot change ({path} differs from the database); "
-                     "publish a new version instead")
+            self.add(
+                self.v.line,
+                f"version '{self.v.name}'",
+                f"is {status} and cannot change ({path} differs from the database); "
+                "publish a new version instead",
+            )
 
 
 def _differences(old: Any, new: Any, path: str = "") -> Iterable[str]:
     """Human paths of the first differences between two canonical version dicts."""
     if isinstance(old, dict) and isinstance(new, dict):
         for name in list(dict.fromkeys([*old, *new])):
-            yield from _differences(old.get(name), new.get(name), f"{path}.{name}" if path else name)
+            yield from _differences(
+                old.get(name), new.get(name), f"{path}.{name}" if path else name
+            )
         return
     if isinstance(old, list) and isinstance(new, list):
         keyed = all(isinstance(x, dict) and "key" in x for x in [*old, *new])
@@ -416,7 +509,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         stack.append(node)
         for target in sorted(graph.get(node, ())):
             if state.get(target) == 1:
-                cycles.append(stack[stack.index(target):])
+                cycles.append(stack[stack.index(target) :])
             elif target not in state:
                 visit(target)
         stack.pop()

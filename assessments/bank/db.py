@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -105,27 +106,43 @@ def load_files(files: BankFiles) -> LoadReport:
 
 def _source_fields(spec: SourceSpec) -> dict[str, object]:
     return {
-        "kind": spec.kind, "title": spec.title, "authors": spec.authors, "chapter": spec.chapter,
-        "chapter_title": spec.chapter_title, "first_page": spec.first_page,
-        "last_page": spec.last_page, "publisher": spec.publisher, "published": spec.published,
-        "url": spec.url, "note": spec.note,
+        "kind": spec.kind,
+        "title": spec.title,
+        "authors": spec.authors,
+        "chapter": spec.chapter,
+        "chapter_title": spec.chapter_title,
+        "first_page": spec.first_page,
+        "last_page": spec.last_page,
+        "publisher": spec.publisher,
+        "published": spec.published,
+        "url": spec.url,
+        "note": spec.note,
     }
 
 
 def _load_jurisdiction(spec: JurisdictionSpec) -> None:
     jurisdiction, _ = Jurisdiction.objects.update_or_create(
         key=spec.key,
-        defaults={"name": spec.name, "foundation_model_scale": spec.foundation_model_scale,
-                  "is_example": spec.is_example, "note": spec.note},
+        defaults={
+            "name": spec.name,
+            "foundation_model_scale": spec.foundation_model_scale,
+            "is_example": spec.is_example,
+            "note": spec.note,
+        },
     )
     jurisdiction.negative_list.exclude(key__in=[c.key for c in spec.negative_list]).delete()
     for category in spec.negative_list:
         NegativeListCategory.objects.update_or_create(
-            jurisdiction=jurisdiction, key=category.key,
-            defaults={"title": category.title, "description": category.description,
-                      "source": category.source, "effective_from": category.effective_from,
-                      "effective_until": category.effective_until,
-                      "is_example": category.is_example},
+            jurisdiction=jurisdiction,
+            key=category.key,
+            defaults={
+                "title": category.title,
+                "description": category.description,
+                "source": category.source,
+                "effective_from": category.effective_from,
+                "effective_until": category.effective_until,
+                "is_example": category.is_example,
+            },
         )
 
 
@@ -133,8 +150,13 @@ def _load_version(spec: VersionSpec, sources: dict[str, Source], report: LoadRep
     fw = spec.framework
     framework, _ = Framework.objects.update_or_create(
         key=fw.key,
-        defaults={"name": fw.name, "kind": fw.kind, "description": fw.description,
-                  "source": sources.get(fw.source), "order": fw.order},
+        defaults={
+            "name": fw.name,
+            "kind": fw.kind,
+            "description": fw.description,
+            "source": sources.get(fw.source),
+            "order": fw.order,
+        },
     )
     version = FrameworkVersion.objects.filter(framework=framework, label=spec.label).first()
     if version is not None and version.is_locked:
@@ -156,31 +178,52 @@ def _load_version(spec: VersionSpec, sources: dict[str, Source], report: LoadRep
             framework=framework, label=spec.label, changelog=spec.changelog, rules=spec.rules
         )
         report.created.append(spec.name)
-    _create_content(version, spec, sources)
+    create_version_content(version, spec, sources)
     if spec.status != FrameworkVersion.Status.DRAFT:
         version.status, version.published_on = spec.status, spec.published_on
         version.save()
 
 
-def _create_content(version: FrameworkVersion, spec: VersionSpec, sources: dict[str, Source]) -> None:
+def create_version_content(
+    version: FrameworkVersion, spec: VersionSpec, sources: dict[str, Source]
+) -> None:
+    """Sections, questions (numbered in asking order), options and citations of a draft."""
     position = 0
-    supporting = []
-    option_rows = []
+    supporting: list[Any] = []
+    option_rows: list[Option] = []
     for order, section_spec in enumerate(spec.sections, start=1):
         section = Section.objects.create(
-            version=version, key=section_spec.key, title=section_spec.title,
-            summary=section_spec.summary, order=order, weight=section_spec.weight,
-            source=sources.get(section_spec.source), quote=section_spec.quote,
+            version=version,
+            key=section_spec.key,
+            title=section_spec.title,
+            summary=section_spec.summary,
+            order=order,
+            weight=section_spec.weight,
+            source=sources.get(section_spec.source),
+            quote=section_spec.quote,
         )
         questions = []
         for q in section_spec.questions:
             position += 1
-            questions.append(Question(
-                version=version, section=section, key=q.key, position=position, text=q.text,
-                guidance=q.guidance, kind=q.kind, weight=q.weight, required=q.required,
-                applies_when=q.applies_when, source=sources.get(q.source), quote=q.quote,
-                remediation=q.remediation, tags=q.tags, required_level=q.required_level,
-            ))
+            questions.append(
+                Question(
+                    version=version,
+                    section=section,
+                    key=q.key,
+                    position=position,
+                    text=q.text,
+                    guidance=q.guidance,
+                    kind=q.kind,
+                    weight=q.weight,
+                    required=q.required,
+                    applies_when=q.applies_when,
+                    source=sources.get(q.source),
+                    quote=q.quote,
+                    remediation=q.remediation,
+                    tags=q.tags,
+                    required_level=q.required_level,
+                )
+            )
         created = Question.objects.bulk_create(questions)
         for question, q in zip(created, section_spec.questions, strict=True):
             supporting.extend(
@@ -188,8 +231,15 @@ def _create_content(version: FrameworkVersion, spec: VersionSpec, sources: dict[
                 for key in q.supporting_sources
             )
             option_rows.extend(
-                Option(question=question, key=o.key, label=o.label, points=o.points,
-                       meaning=o.meaning, effects=o.effects, order=i)
+                Option(
+                    question=question,
+                    key=o.key,
+                    label=o.label,
+                    points=o.points,
+                    meaning=o.meaning,
+                    effects=o.effects,
+                    order=i,
+                )
                 for i, o in enumerate(q.options, start=1)
             )
     Option.objects.bulk_create(option_rows)
@@ -202,9 +252,18 @@ def _create_content(version: FrameworkVersion, spec: VersionSpec, sources: dict[
 def source_specs() -> list[SourceSpec]:
     return [
         SourceSpec(
-            key=s.key, title=s.title, kind=s.kind, authors=s.authors, chapter=s.chapter,
-            chapter_title=s.chapter_title, first_page=s.first_page, last_page=s.last_page,
-            publisher=s.publisher, published=s.published, url=s.url, note=s.note,
+            key=s.key,
+            title=s.title,
+            kind=s.kind,
+            authors=s.authors,
+            chapter=s.chapter,
+            chapter_title=s.chapter_title,
+            first_page=s.first_page,
+            last_page=s.last_page,
+            publisher=s.publisher,
+            published=s.published,
+            url=s.url,
+            note=s.note,
         )
         for s in Source.objects.order_by("order", "key")
     ]
@@ -213,12 +272,21 @@ def source_specs() -> list[SourceSpec]:
 def jurisdiction_specs() -> list[JurisdictionSpec]:
     return [
         JurisdictionSpec(
-            key=j.key, name=j.name, foundation_model_scale=j.foundation_model_scale,
-            is_example=j.is_example, note=j.note,
+            key=j.key,
+            name=j.name,
+            foundation_model_scale=j.foundation_model_scale,
+            is_example=j.is_example,
+            note=j.note,
             negative_list=[
-                CategorySpec(key=c.key, title=c.title, source=c.source,
-                             effective_from=c.effective_from, description=c.description,
-                             effective_until=c.effective_until, is_example=c.is_example)
+                CategorySpec(
+                    key=c.key,
+                    title=c.title,
+                    source=c.source,
+                    effective_from=c.effective_from,
+                    description=c.description,
+                    effective_until=c.effective_until,
+                    is_example=c.is_example,
+                )
                 for c in j.negative_list.order_by("key")
             ],
         )
@@ -247,30 +315,58 @@ def version_specs(versions: object = None) -> list[VersionSpec]:
         for q in version.questions.all():
             by_section[q.section_id].append(_question_spec(q))
         fw = version.framework
-        specs.append(VersionSpec(
-            file=version_file(fw.key, version.label),
-            framework=FrameworkSpec(key=fw.key, name=fw.name, kind=fw.kind,
-                                    description=fw.description,
-                                    source=fw.source.key if fw.source else "", order=fw.order),
-            label=version.label, status=version.status, published_on=version.published_on,
-            changelog=version.changelog, rules=version.rules,
-            sections=[
-                SectionSpec(key=s.key, title=s.title, summary=s.summary, weight=s.weight,
-                            source=s.source.key if s.source else "", quote=s.quote,
-                            questions=by_section[s.pk])
-                for s in version.sections.all()
-            ],
-        ))
+        specs.append(
+            VersionSpec(
+                file=version_file(fw.key, version.label),
+                framework=FrameworkSpec(
+                    key=fw.key,
+                    name=fw.name,
+                    kind=fw.kind,
+                    description=fw.description,
+                    source=fw.source.key if fw.source else "",
+                    order=fw.order,
+                ),
+                label=version.label,
+                status=version.status,
+                published_on=version.published_on,
+                changelog=version.changelog,
+                rules=version.rules,
+                sections=[
+                    SectionSpec(
+                        key=s.key,
+                        title=s.title,
+                        summary=s.summary,
+                        weight=s.weight,
+                        source=s.source.key if s.source else "",
+                        quote=s.quote,
+                        questions=by_section[s.pk],
+                    )
+                    for s in version.sections.all()
+                ],
+            )
+        )
     return specs
 
 
 def _question_spec(q: Question) -> QuestionSpec:
     return QuestionSpec(
-        key=q.key, text=q.text, guidance=q.guidance, kind=q.kind, weight=q.weight,
-        required=q.required, applies_when=q.applies_when,
-        source=q.source.key if q.source else "", quote=q.quote,
+        key=q.key,
+        text=q.text,
+        guidance=q.guidance,
+        kind=q.kind,
+        weight=q.weight,
+        required=q.required,
+        applies_when=q.applies_when,
+        source=q.source.key if q.source else "",
+        quote=q.quote,
         supporting_sources=[s.key for s in q.supporting_sources.all()],
-        remediation=q.remediation, tags=list(q.tags), required_level=q.required_level,
-        options=[OptionSpec(key=o.key, label=o.label, points=o.points, meaning=o.meaning,
-                            effects=o.effects) for o in q.options.all()],
+        remediation=q.remediation,
+        tags=list(q.tags),
+        required_level=q.required_level,
+        options=[
+            OptionSpec(
+                key=o.key, label=o.label, points=o.points, meaning=o.meaning, effects=o.effects
+            )
+            for o in q.options.all()
+        ],
     )

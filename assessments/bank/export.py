@@ -44,31 +44,51 @@ def export_json() -> dict[str, Any]:
     return {
         "sources": [
             {
-                "key": s.key, "kind": s.kind, "title": s.title, "authors": s.authors,
-                "chapter": s.chapter, "first_page": s.first_page or None,
+                "key": s.key,
+                "kind": s.kind,
+                "title": s.title,
+                "authors": s.authors,
+                "chapter": s.chapter,
+                "first_page": s.first_page or None,
                 "last_page": s.last_page or None,
             }
             for s in source_specs()
         ],
         "frameworks": [
             {
-                "key": v.framework.key, "name": v.framework.name, "kind": v.framework.kind,
-                "version": v.label, "status": v.status,
+                "key": v.framework.key,
+                "name": v.framework.name,
+                "kind": v.framework.kind,
+                "version": v.label,
+                "status": v.status,
                 "published_on": v.published_on.isoformat() if v.published_on else None,
                 "rules": v.rules,
                 "sections": [
                     {
-                        "key": s.key, "title": s.title, "weight": s.weight,
+                        "key": s.key,
+                        "title": s.title,
+                        "weight": s.weight,
                         "questions": [
                             {
-                                "key": q.key, "text": q.text, "kind": q.kind, "weight": q.weight,
-                                "required": q.required, "applies_when": q.applies_when,
-                                "source": q.source or None, "quote": q.quote,
+                                "key": q.key,
+                                "text": q.text,
+                                "kind": q.kind,
+                                "weight": q.weight,
+                                "required": q.required,
+                                "applies_when": q.applies_when,
+                                "source": q.source or None,
+                                "quote": q.quote,
                                 "supporting_sources": sorted(q.supporting_sources),
-                                "tags": q.tags, "required_level": q.required_level,
+                                "tags": q.tags,
+                                "required_level": q.required_level,
                                 "options": [
-                                    {"key": o.key, "label": o.label, "points": o.points,
-                                     "meaning": o.meaning, "effects": o.effects}
+                                    {
+                                        "key": o.key,
+                                        "label": o.label,
+                                        "points": o.points,
+                                        "meaning": o.meaning,
+                                        "effects": o.effects,
+                                    }
                                     for o in q.options
                                 ],
                             }

@@ -125,12 +125,15 @@ class _FileReader:
     def problem(self, line: int | None, item: str, message: str) -> None:
         self.problems.append(Problem(self.name, line, item, message))
 
-    def fields(self, raw: Any, spec: list[Field], item: str, line: int | None) -> dict[str, Any] | None:
+    def fields(
+        self, raw: Any, spec: list[Field], item: str, line: int | None
+    ) -> dict[str, Any] | None:
         """Check one mapping against its fields; None when it cannot be used at all."""
         if not isinstance(raw, LineDict):
             self.problem(line, item, f"expected a mapping of fields, found {_kind(raw)}")
             return None
-        item = f"{item} '{raw['key']}'" if isinstance(raw.get("key"), str) else item
+        if isinstance(raw.get("key"), str):  # name the item by its key rather than its number
+            item = f"{item.partition(' #')[0]} '{raw['key']}'"
         known = {f.name: f for f in spec}
         ok = True
         for name in raw:
@@ -151,7 +154,9 @@ class _FileReader:
                 ok = False
             elif not isinstance(value, f.kind) and value is not None:
                 self.problem(
-                    raw.line_of(f.name), item, f"'{f.name}' must be {_expected(f.kind)}, found {_kind(value)}"
+                    raw.line_of(f.name),
+                    item,
+                    f"'{f.name}' must be {_expected(f.kind)}, found {_kind(value)}",
                 )
                 ok = False
             elif value is None and f.required:
@@ -169,15 +174,27 @@ class _FileReader:
             return None
 
 
+_KIND_NAMES: dict[type, str] = {
+    dict: "a mapping",
+    LineDict: "a mapping",
+    list: "a list",
+    str: "text",
+}
+
+
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", LineDict: "a mapping", list: "a list", str: "text"}.get(
-        type(value), type(value).__name__
-    )
+    return _KIND_NAMES.get(type(value), type(value).__name__)
 
 
 def _expected(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", bool: "true or false", list: "a list",
-             dict: "a mapping", dt.date: "a date"}
+    names = {
+        str: "text",
+        int: "a whole number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a mapping",
+        dt.date: "a date",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
@@ -222,17 +239,29 @@ def _read_file(path: Path, bank: BankFiles) -> None:
         reader.problem(exc.line, "file", exc.message)
         return
     if not isinstance(data, LineDict):
-        reader.problem(1, "file", "expected a mapping with 'sources', 'framework' or 'jurisdictions'")
+        reader.problem(
+            1, "file", "expected a mapping with 'sources', 'framework' or 'jurisdictions'"
+        )
         return
     if "sources" in data:
         _expect_top(reader, data, {"sources"})
-        for spec in _items(reader, data["sources"], "sources", data.line_of("sources"),
-                           lambda raw, i: _source(reader, raw, i)):
+        for spec in _items(
+            reader,
+            data["sources"],
+            "sources",
+            data.line_of("sources"),
+            lambda raw, i: _source(reader, raw, i),
+        ):
             bank.sources.append((name, spec))
     elif "jurisdictions" in data:
         _expect_top(reader, data, {"jurisdictions"})
-        for spec in _items(reader, data["jurisdictions"], "jurisdictions",
-                           data.line_of("jurisdictions"), lambda raw, i: _jurisdiction(reader, raw, i)):
+        for spec in _items(
+            reader,
+            data["jurisdictions"],
+            "jurisdictions",
+            data.line_of("jurisdictions"),
+            lambda raw, i: _jurisdiction(reader, raw, i),
+        ):
             bank.jurisdictions.append((name, spec))
     elif "framework" in data:
         _expect_top(reader, data, {"framework", "version", "rules", "sections"})
@@ -258,16 +287,26 @@ def _source(reader: _FileReader, raw: Any, index: int) -> SourceSpec | None:
     if f is None:
         return None
     return SourceSpec(
-        key=f["key"], title=f["title"], kind=f.get("kind") or "essay", authors=_str(f.get("authors")),
-        chapter=f.get("chapter"), chapter_title=_str(f.get("chapter_title")),
-        first_page=_str(f.get("first_page")), last_page=_str(f.get("last_page")),
-        publisher=_str(f.get("publisher")), published=_str(f.get("published")),
-        url=_str(f.get("url")), note=_str(f.get("note")), line=raw.line,
+        key=f["key"],
+        title=f["title"],
+        kind=f.get("kind") or "essay",
+        authors=_str(f.get("authors")),
+        chapter=f.get("chapter"),
+        chapter_title=_str(f.get("chapter_title")),
+        first_page=_str(f.get("first_page")),
+        last_page=_str(f.get("last_page")),
+        publisher=_str(f.get("publisher")),
+        published=_str(f.get("published")),
+        url=_str(f.get("url")),
+        note=_str(f.get("note")),
+        line=raw.line,
     )
 
 
 def _version(reader: _FileReader, data: LineDict) -> VersionSpec | None:
-    fw = reader.fields(data.get("framework"), FRAMEWORK_FIELDS, "framework", data.line_of("framework"))
+    fw = reader.fields(
+        data.get("framework"), FRAMEWORK_FIELDS, "framework", data.line_of("framework")
+    )
     ver = reader.fields(data.get("version"), VERSION_FIELDS, "version", data.line_of("version"))
     if "version" not in data:
         reader.problem(1, "file", "missing required field 'version'")
@@ -277,20 +316,37 @@ def _version(reader: _FileReader, data: LineDict) -> VersionSpec | None:
         rules = {}
     if "sections" not in data:
         reader.problem(1, "file", "missing required field 'sections'")
-    sections = _items(reader, data.get("sections", []), "sections", data.line_of("sections"),
-                      lambda raw, i: _section(reader, raw, i))
+    sections = _items(
+        reader,
+        data.get("sections", []),
+        "sections",
+        data.line_of("sections"),
+        lambda raw, i: _section(reader, raw, i),
+    )
     if fw is None or ver is None:
         return None
     framework = FrameworkSpec(
-        key=fw["key"], name=fw["name"], kind=fw["kind"], description=_str(fw.get("description")),
-        source=_str(fw.get("source")), order=fw.get("order") or 0, line=data["framework"].line,
+        key=fw["key"],
+        name=fw["name"],
+        kind=fw["kind"],
+        description=_str(fw.get("description")),
+        source=_str(fw.get("source")),
+        order=fw.get("order") or 0,
+        line=data["framework"].line,
     )
-    published_on = reader.date(ver.get("published_on"), data["version"].line_of("published_on"),
-                               "version", "published_on")
+    published_on = reader.date(
+        ver.get("published_on"), data["version"].line_of("published_on"), "version", "published_on"
+    )
     return VersionSpec(
-        file=reader.name, framework=framework, label=ver["label"], status=ver["status"],
-        published_on=published_on, changelog=_str(ver.get("changelog")),
-        rules=_plain(rules), sections=sections, line=data["version"].line,
+        file=reader.name,
+        framework=framework,
+        label=ver["label"],
+        status=ver["status"],
+        published_on=published_on,
+        changelog=_str(ver.get("changelog")),
+        rules=_plain(rules),
+        sections=sections,
+        line=data["version"].line,
     )
 
 
@@ -298,12 +354,22 @@ def _section(reader: _FileReader, raw: Any, index: int) -> SectionSpec | None:
     f = reader.fields(raw, SECTION_FIELDS, f"section #{index}", _lines(raw))
     if f is None:
         return None
-    questions = _items(reader, f["questions"], f"section '{f['key']}' questions",
-                       raw.line_of("questions"), lambda q, i: _question(reader, q, i))
+    questions = _items(
+        reader,
+        f["questions"],
+        f"section '{f['key']}' questions",
+        raw.line_of("questions"),
+        lambda q, i: _question(reader, q, i),
+    )
     return SectionSpec(
-        key=f["key"], title=f["title"], summary=_str(f.get("summary")),
-        weight=1 if f.get("weight") is None else f["weight"], source=_str(f.get("source")),
-        quote=_str(f.get("quote")), questions=questions, line=raw.line,
+        key=f["key"],
+        title=f["title"],
+        summary=_str(f.get("summary")),
+        weight=1 if f.get("weight") is None else f["weight"],
+        source=_str(f.get("source")),
+        quote=_str(f.get("quote")),
+        questions=questions,
+        line=raw.line,
     )
 
 
@@ -312,21 +378,33 @@ def _question(reader: _FileReader, raw: Any, index: int) -> QuestionSpec | None:
     if f is None:
         return None
     item = f"question '{f['key']}'"
-    options = _items(reader, f.get("options") or [], f"{item} options", raw.line_of("options"),
-                     lambda o, i: _option(reader, o, i, f["key"]))
+    options = _items(
+        reader,
+        f.get("options") or [],
+        f"{item} options",
+        raw.line_of("options"),
+        lambda o, i: _option(reader, o, i, f["key"]),
+    )
     for name in ("supporting_sources", "tags"):
         values = f.get(name) or []
         if not all(isinstance(v, str) for v in values):
             reader.problem(raw.line_of(name), item, f"'{name}' must be a list of keys")
     return QuestionSpec(
-        key=f["key"], text=f["text"], guidance=_str(f.get("guidance")), kind=f.get("kind") or "single",
+        key=f["key"],
+        text=f["text"],
+        guidance=_str(f.get("guidance")),
+        kind=f.get("kind") or "single",
         weight=1 if f.get("weight") is None else f["weight"],
         required=True if f.get("required") is None else f["required"],
         applies_when=_plain(f["applies_when"]) if f.get("applies_when") else None,
-        source=_str(f.get("source")), quote=_str(f.get("quote")),
+        source=_str(f.get("source")),
+        quote=_str(f.get("quote")),
         supporting_sources=[str(v) for v in f.get("supporting_sources") or []],
-        remediation=_str(f.get("remediation")), tags=[str(v) for v in f.get("tags") or []],
-        required_level=f.get("required_level"), options=options, line=raw.line,
+        remediation=_str(f.get("remediation")),
+        tags=[str(v) for v in f.get("tags") or []],
+        required_level=f.get("required_level"),
+        options=options,
+        line=raw.line,
     )
 
 
@@ -335,8 +413,12 @@ def _option(reader: _FileReader, raw: Any, index: int, question: str) -> OptionS
     if f is None:
         return None
     return OptionSpec(
-        key=f["key"], label=f["label"], points=f.get("points"), meaning=f.get("meaning") or "plain",
-        effects=_plain(f.get("effects") or {}), line=raw.line,
+        key=f["key"],
+        label=f["label"],
+        points=f.get("points"),
+        meaning=f.get("meaning") or "plain",
+        effects=_plain(f.get("effects") or {}),
+        line=raw.line,
     )
 
 
@@ -344,12 +426,21 @@ def _jurisdiction(reader: _FileReader, raw: Any, index: int) -> JurisdictionSpec
     f = reader.fields(raw, JURISDICTION_FIELDS, f"jurisdiction #{index}", _lines(raw))
     if f is None:
         return None
-    categories = _items(reader, f.get("negative_list") or [], f"jurisdiction '{f['key']}' negative_list",
-                        raw.line_of("negative_list"), lambda c, i: _category(reader, c, i))
+    categories = _items(
+        reader,
+        f.get("negative_list") or [],
+        f"jurisdiction '{f['key']}' negative_list",
+        raw.line_of("negative_list"),
+        lambda c, i: _category(reader, c, i),
+    )
     return JurisdictionSpec(
-        key=f["key"], name=f["name"], foundation_model_scale=_str(f.get("foundation_model_scale")),
-        is_example=bool(f.get("is_example")), note=_str(f.get("note")),
-        negative_list=categories, line=raw.line,
+        key=f["key"],
+        name=f["name"],
+        foundation_model_scale=_str(f.get("foundation_model_scale")),
+        is_example=bool(f.get("is_example")),
+        note=_str(f.get("note")),
+        negative_list=categories,
+        line=raw.line,
     )
 
 
@@ -359,13 +450,20 @@ def _category(reader: _FileReader, raw: Any, index: int) -> CategorySpec | None:
         return None
     item = f"negative-list category '{f['key']}'"
     start = reader.date(f["effective_from"], raw.line_of("effective_from"), item, "effective_from")
-    until = reader.date(f.get("effective_until"), raw.line_of("effective_until"), item, "effective_until")
+    until = reader.date(
+        f.get("effective_until"), raw.line_of("effective_until"), item, "effective_until"
+    )
     if start is None:
         return None
     return CategorySpec(
-        key=f["key"], title=f["title"], source=f["source"], effective_from=start,
-        description=_str(f.get("description")), effective_until=until,
-        is_example=bool(f.get("is_example")), line=raw.line,
+        key=f["key"],
+        title=f["title"],
+        source=f["source"],
+        effective_from=start,
+        description=_str(f.get("description")),
+        effective_until=until,
+        is_example=bool(f.get("is_example")),
+        line=raw.line,
     )
 
 

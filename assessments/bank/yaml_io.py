@@ -54,7 +54,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             raise YamlProblem(
-                key_node.start_mark.line + 1, f"field name {key!r} must be text, not {type(key).__name__}"
+                key_node.start_mark.line + 1,
+                f"field name {key!r} must be text, not {type(key).__name__}",
             )
         if key in result:
             raise YamlProblem(

@@ -11,9 +11,7 @@ from .question_bank import FrameworkVersion, Question
 
 
 class AISystem(models.Model):
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="systems"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="systems")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -139,6 +139,14 @@ class LockedByVersion(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
     def locking_version_id(self) -> int | None:
         raise NotImplementedError
 
@@ -154,14 +162,6 @@ class LockedByVersion(models.Model):
                 f"{self._meta.verbose_name} belongs to a published framework version, which "
                 "cannot change; create a new draft from it instead."
             )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self._refuse_if_locked()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        self._refuse_if_locked()
-        return super().delete(*args, **kwargs)
 
 
 class FrameworkVersion(models.Model):
@@ -197,15 +197,6 @@ class FrameworkVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.framework.key} {self.label} ({self.status})"
 
-    def natural_key(self) -> tuple[str, str]:
-        return (self.framework.key, self.label)
-
-    natural_key.dependencies = ["assessments.framework"]  # type: ignore[attr-defined]
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status in self.LOCKED_STATUSES
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             stored = FrameworkVersion.objects.filter(pk=self.pk).first()
@@ -222,6 +213,15 @@ class FrameworkVersion(models.Model):
                 f"{self.framework.key} {self.label} is {self.status} and cannot be deleted."
             )
         return super().delete(*args, **kwargs)
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.framework.key, self.label)
+
+    natural_key.dependencies = ["assessments.framework"]  # type: ignore[attr-defined]
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED_STATUSES
 
     def _changes_beyond_retiring(self, stored: FrameworkVersion) -> bool:
         """Only one change is allowed on a locked version: published -> retired."""
@@ -302,7 +302,9 @@ class Question(LockedByVersion):
     remediation = models.TextField(blank=True, default="")
     tags = models.JSONField(default=list, blank=True)
     required_level = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Gate frameworks: the safety level from which it is required."
+        null=True,
+        blank=True,
+        help_text="Gate frameworks: the safety level from which it is required.",
     )
 
     objects: ClassVar[QuestionManager] = QuestionManager()

@@ -94,7 +94,7 @@ def parse_condition(raw: Any) -> Condition:
         return QuestionIs(raw["question"], _string_list(raw["none_of"], "none_of"), negate=True)
     if len(raw) != 1:
         raise ConditionError(f"write one operator per condition, not {', '.join(sorted(raw))}")
-    (operator, value), = raw.items()
+    ((operator, value),) = raw.items()
     if operator in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise ConditionError(f"'{operator}' must be a non-empty list of conditions")

@@ -14,9 +14,7 @@ def default_paths() -> list[Path]:
 def report_problems(command: BaseCommand, problems: list[Any]) -> None:
     for problem in problems:
         command.stderr.write(str(problem))
-    raise CommandError(
-        f"{len(problems)} problem(s) found; nothing was changed.", returncode=1
-    )
+    raise CommandError(f"{len(problems)} problem(s) found; nothing was changed.", returncode=1)
 
 
 class Command(BaseCommand):

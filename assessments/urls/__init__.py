@@ -1,0 +1,10 @@
+"""URLs of the domain app, one module per area, combined here."""
+
+from . import accounts, assessments, reports, results
+
+urlpatterns = [
+    *accounts.urlpatterns,
+    *assessments.urlpatterns,
+    *results.urlpatterns,
+    *reports.urlpatterns,
+]

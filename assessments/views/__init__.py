@@ -1,0 +1,1 @@
+"""Thin function views, one module per area (accounts, assessments, results, reports)."""

@@ -1,0 +1,60 @@
+"""Shared fixtures: the question bank (real and miniature), users, organisations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from assessments.models import Organisation, Role
+from tests.factories import make_member, make_organisation
+
+ROOT = Path(settings.BASE_DIR)
+FIXTURES = ROOT / "fixtures"
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def sources(db: None) -> None:
+    call_command("load_question_bank", str(FIXTURES / "sources.yaml"), verbosity=0)
+
+
+@pytest.fixture
+def mini_bank(sources: None) -> None:
+    """A small profile plus one framework of each kind, all published."""
+    call_command("load_question_bank", str(MINI), verbosity=0)
+
+
+@pytest.fixture
+def full_bank(db: None) -> None:
+    """The question bank the product ships, from fixtures/."""
+    call_command("load_question_bank", verbosity=0)
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return make_organisation("acme")
+
+
+@pytest.fixture
+def owner(organisation: Organisation) -> User:
+    return make_member(organisation, "olivia", Role.OWNER)
+
+
+@pytest.fixture
+def assessor(organisation: Organisation) -> User:
+    return make_member(organisation, "adam", Role.ASSESSOR)
+
+
+@pytest.fixture
+def viewer(organisation: Organisation) -> User:
+    return make_member(organisation, "vera", Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    """A member of another organisation only."""
+    return make_member(make_organisation("other"), "oscar", Role.OWNER)

@@ -1,0 +1,71 @@
+"""Small make_* helpers that build data through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
+
+from assessments.models import Assessment, Membership, Organisation, Question, Role
+from assessments.services.assessments import AnswerInput, answer_record, assessment_start
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_organisation(slug: str) -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(slug=slug, defaults={"name": slug.title()})
+    return organisation
+
+
+def make_user(username: str, *, staff: bool = False) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
+    if staff:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    return user
+
+
+def make_member(organisation: Organisation, username: str, role: str = Role.ASSESSOR) -> User:
+    user = make_user(username)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def make_assessment(
+    organisation: Organisation,
+    user: User,
+    *,
+    frameworks: Sequence[str] = ("mini-maturity", "mini-tier", "mini-gate"),
+    name: str = "Chat assistant",
+) -> Assessment:
+    return assessment_start(
+        organisation=organisation,
+        user=user,
+        system_name=name,
+        system_description="A customer-facing assistant.",
+        framework_keys=list(frameworks),
+    )
+
+
+def question_of(assessment: Assessment, framework: str, key: str) -> Question:
+    return Question.objects.get(
+        version__in=assessment.framework_versions.all(), version__framework__key=framework, key=key
+    )
+
+
+def answer(
+    assessment: Assessment,
+    user: User,
+    framework: str,
+    key: str,
+    *choices: str,
+    text: str = "",
+    reason: str = "",
+    note: str = "",
+) -> None:
+    answer_record(
+        assessment=assessment,
+        user=user,
+        question=question_of(assessment, framework, key),
+        given=AnswerInput(choices=list(choices), text=text, reason=reason, note=note),
+    )
