@@ -37,6 +37,8 @@ RULES_BY_KIND = {
     "gate": {"levels", "default_level", "areas", "gates", "risks"},
 }
 TAG_FACETS = {"risk": "risks", "area": "areas", "gate": "gates"}
+# Reference data a question shows beside it (admin-maintained, see models/reference.py).
+REFERENCE_TAGS = {"reference:negative-list", "reference:foundation-model-scale"}
 
 
 @dataclass
@@ -268,7 +270,7 @@ class VersionChecker:
     def _tags(self, q: QuestionSpec, item: str) -> None:
         for tag in q.tags:
             facet, _, value = tag.partition(":")
-            if not value:
+            if not value or tag in REFERENCE_TAGS:
                 continue
             rule = TAG_FACETS.get(facet)
             if rule is None:
