@@ -66,7 +66,7 @@ def test_section_page_shows_each_question_as_a_fieldset_with_its_citation(
     assert "rather than retrofitting them later" in html  # the quoted phrase
     assert "pp. 17-19" in html  # the primary source's pages
     assert 'id="q__mini-maturity__reviews" data-question' in html
-    assert 'data-url="/assessments/' in html
+    assert f'data-answer-url="/assessments/{draft.pk}/answers/"' in html
     # The conditional question waits, hidden, until "yes" or "partly" is answered.
     assert html.count(" hidden") >= 1
     assert '<progress id="overall-progress-bar"' in html
@@ -292,7 +292,7 @@ def test_a_submitted_assessment_is_read_only(
     client.force_login(assessor)
     html = client.get(section_url(draft, "mini-tier", "duties")).content.decode()
     assert '<fieldset class="card-body" disabled>' in html
-    assert "data-url=" not in html
+    assert "data-answer-url=" not in html
     assert "data-autosave" not in html
     response = save(client, draft, "mini-tier", "supervision", "yes", version="0")
     assert response.status_code == HTTPStatus.FORBIDDEN

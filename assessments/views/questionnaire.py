@@ -38,6 +38,7 @@ from .questions import (
     navigator,
     question_item,
     reference_tags,
+    render_question,
     source_keys,
 )
 
@@ -133,6 +134,7 @@ def section_context(
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
         "can_edit": can_edit(assessment),
+        "answer_url": answer_url_prefix(assessment),
     }
 
 
@@ -142,12 +144,14 @@ def _items(
     states: dict[QRef, AnswerState],
     applicable: frozenset[QRef],
     outcome: SaveOutcome | None,
+    *,
+    oob: bool = False,
 ) -> list[QuestionItem]:
     questions = section.questions
     sources = {s.key: s for s in Source.objects.filter(key__in=source_keys(questions))}
     tags = reference_tags(questions)
     reference = reference_data(tags=tags, on=timezone.localdate()) if tags else {}
-    prefix = answer_url_prefix(assessment) if can_edit(assessment) else ""
+    editable = can_edit(assessment)
     items = []
     for number, question in enumerate(questions, start=1):
         state = states.get(question.ref)
@@ -159,13 +163,13 @@ def _items(
             number=number,
             state=state,
             applicable=question.ref in applicable,
-            url_prefix=prefix,
             sources=sources,
             reference=reference,
         )
         if outcome:
-            item.errors = outcome.errors.get(question.ref, {})
+            item.errors.update(outcome.errors.get(question.ref, {}))
             item.conflict = outcome.conflicts.get(question.ref)
+        item.html = render_question(item, can_edit=editable, oob=oob)
         items.append(item)
     return items
 
@@ -373,7 +377,7 @@ def _changed_items(
     if not changed:
         return []
     refs = {q.ref for q in changed}
-    items = _items(assessment, section, states, applicable, None)
+    items = _items(assessment, section, states, applicable, None, oob=True)
     return [item for item in items if item.question.ref in refs]
 
 
@@ -394,5 +398,4 @@ def _question_fragment(
     _framework, section = find_section(bank, *_section_of(bank, ref))
     items = _items(assessment, section, states, applicable, None)
     item = next(i for i in items if i.question.ref == ref)
-    context = {"assessment": assessment, "item": item, "can_edit": can_edit(assessment)}
-    return render(request, f"{TEMPLATE}#question", context)
+    return HttpResponse(item.html)

@@ -6,17 +6,21 @@ Templates lay out; these helpers decide names, ids, what is checked and what cou
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments.models import Assessment, Source
 from assessments.scoring.applicability import Applicability
 from assessments.scoring.progress import Progress
 from assessments.scoring.types import (
-    DONT_KNOW,
     NOT_APPLICABLE,
     AnswerValue,
     Bank,
@@ -27,6 +31,8 @@ from assessments.scoring.types import (
 from assessments.selectors import AnswerState
 
 EMPTY = AnswerValue()
+TEMPLATE = "assessments/section_detail.html"
+NO_ERRORS = {"choices": "", "reason": "", "evidence": ""}
 REFERENCE_TAGS = ("reference:negative-list", "reference:foundation-model-scale")
 
 
@@ -51,12 +57,67 @@ class QuestionItem:
     answer: AnswerValue
     version: int
     options: list[OptionItem]
-    url: str = ""
     source: Source | None = None
     supporting: list[Source] = field(default_factory=list)
     reference: Mapping[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=lambda: dict(NO_ERRORS))
     conflict: Any = None
+    html: SafeString = field(default_factory=SafeString)
+
+    def head_key(self) -> Fragment:
+        q = self.question
+        return (
+            ("dom_id", self.dom_id),
+            ("number", self.number),
+            ("text", q.text),
+            ("required", q.required),
+            ("guidance", q.guidance),
+            ("quote", q.quote),
+            ("source", self.source.citation() if self.source else ""),
+            ("supporting", tuple(s.citation() for s in self.supporting)),
+        )
+
+    def answer_key(self) -> Fragment:
+        return (
+            ("dom_id", self.dom_id),
+            ("name", self.name),
+            ("kind", self.question.kind),
+            ("input_type", self.input_type),
+            (
+                "options",
+                tuple((o.key, o.label, o.meaning, o.input_id, o.checked) for o in self.options),
+            ),
+            ("text", self.answer.text),
+            ("has_na", self.has_na),
+            ("reason", self.answer.reason),
+            ("error_choices", self.errors["choices"]),
+            ("error_reason", self.errors["reason"]),
+        )
+
+    def extra_key(self) -> Fragment:
+        return (
+            ("dom_id", self.dom_id),
+            ("name", self.name),
+            ("note", self.answer.note),
+            ("evidence", self.evidence_text),
+            ("open", self.has_extra),
+            ("error_evidence", self.errors["evidence"]),
+        )
+
+    @property
+    def head_html(self) -> SafeString:
+        """The legend, guidance and citations: the same for every answer."""
+        return fragment("question_head", self.head_key())
+
+    @property
+    def answer_html(self) -> SafeString:
+        """The answer's own fields (options or text, and the reason for "not applicable")."""
+        return fragment("question_answer", self.answer_key())
+
+    @property
+    def extra_html(self) -> SafeString:
+        """The note and the evidence links."""
+        return fragment("question_extra", self.extra_key())
 
     @property
     def input_type(self) -> str:
@@ -67,16 +128,8 @@ class QuestionItem:
         return self.answer.is_given
 
     @property
-    def is_dont_know(self) -> bool:
-        return any(o.checked and o.meaning == DONT_KNOW for o in self.options)
-
-    @property
     def has_na(self) -> bool:
         return any(o.meaning == NOT_APPLICABLE for o in self.options)
-
-    @property
-    def na_chosen(self) -> bool:
-        return any(o.checked and o.meaning == NOT_APPLICABLE for o in self.options)
 
     @property
     def evidence_text(self) -> str:
@@ -84,7 +137,56 @@ class QuestionItem:
 
     @property
     def has_extra(self) -> bool:
-        return bool(self.answer.note or self.answer.evidence or self.errors.get("evidence"))
+        return bool(self.answer.note or self.answer.evidence or self.errors["evidence"])
+
+
+Fragment = tuple[tuple[str, Any], ...]
+
+
+@functools.lru_cache(maxsize=20_000)
+def fragment(partial: str, context: Fragment) -> SafeString:
+    """A partial of the questionnaire rendered from plain values, memoised on those values.
+
+    Pure in its arguments, so a memoised fragment is never stale.
+    """
+    return mark_safe(get_template(f"{TEMPLATE}#{partial}").render(dict(context)))  # noqa: S308
+
+
+_QUESTIONS: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
+_QUESTIONS_LOCK = threading.Lock()
+QUESTIONS_KEPT = 20_000
+
+
+def render_question(item: QuestionItem, *, can_edit: bool, oob: bool = False) -> SafeString:
+    """The question partial for this item, memoised on everything it shows (least recently
+    used first out); a page of unchanged answers is then a join of kept strings."""
+    if item.reference or item.conflict:
+        return _render_question(item, can_edit, oob)
+    key = (
+        can_edit,
+        oob,
+        item.applicable,
+        item.version,
+        item.head_key(),
+        item.answer_key(),
+        item.extra_key(),
+    )
+    with _QUESTIONS_LOCK:
+        html = _QUESTIONS.get(key)
+        if html is not None:
+            _QUESTIONS.move_to_end(key)
+            return html
+    html = _render_question(item, can_edit, oob)
+    with _QUESTIONS_LOCK:
+        _QUESTIONS[key] = html
+        if len(_QUESTIONS) > QUESTIONS_KEPT:
+            _QUESTIONS.popitem(last=False)
+    return html
+
+
+def _render_question(item: QuestionItem, can_edit: bool, oob: bool) -> SafeString:
+    context = {"item": item, "can_edit": can_edit, "oob": oob}
+    return mark_safe(get_template(f"{TEMPLATE}#question").render(context))  # noqa: S308
 
 
 def dom_id(ref: QRef) -> str:
@@ -114,7 +216,6 @@ def question_item(
     number: int,
     state: AnswerState | None,
     applicable: bool,
-    url_prefix: str = "",
     sources: Mapping[str, Source] | None = None,
     reference: Mapping[str, Any] | None = None,
 ) -> QuestionItem:
@@ -129,7 +230,6 @@ def question_item(
         answer=answer,
         version=state.version if state else 0,
         options=option_items(question, answer),
-        url=f"{url_prefix}{question.framework}/{question.key}/" if url_prefix else "",
         source=sources.get(question.source),
         supporting=[sources[k] for k in question.supporting if k in sources],
         reference=_reference_for(question, reference or {}),
@@ -233,3 +333,10 @@ def next_incomplete(entries: list[FrameworkEntry]) -> SectionEntry | None:
 
 def applicable_refs(applicability: Applicability, questions: Iterable[BankQuestion]) -> set[QRef]:
     return {q.ref for q in questions if applicability.applies(q.ref)}
+
+
+def memo_clear() -> None:
+    """Forget every memoised fragment (benchmarks measure the first rendering with it)."""
+    fragment.cache_clear()
+    with _QUESTIONS_LOCK:
+        _QUESTIONS.clear()

@@ -79,6 +79,7 @@
       this.form = form;
       this.user = form.dataset.user;
       this.loginUrl = form.dataset.loginUrl;
+      this.answerUrl = form.dataset.answerUrl;
       this.summary = document.querySelector("[data-save-summary]");
       this.typing = new Map(); // url -> timer while the person types
       this.inflight = new Set(); // urls with a request on the way
@@ -102,8 +103,8 @@
     edited(event, committed) {
       const el = event.target;
       const question = el.closest("[data-question]");
-      if (!question || !question.dataset.url || el.dataset.field === "version") return;
-      const url = question.dataset.url;
+      if (!question || el.dataset.field === "version") return;
+      const url = this.urlOf(question);
       if (isText(el)) {
         this.remember(question); // kept on this device at once, sent when typing pauses
         clearTimeout(this.typing.get(url));
@@ -126,6 +127,10 @@
       }
     }
 
+    urlOf(question) {
+      return `${this.answerUrl}${question.dataset.question}/`;
+    }
+
     flushTyping() {
       this.typing.forEach((timer, url) => {
         clearTimeout(timer);
@@ -136,7 +141,7 @@
 
     remember(question) {
       const all = readStore();
-      const url = question.dataset.url;
+      const url = this.urlOf(question);
       this.seq += 1;
       all[url] = {
         url: url,
@@ -158,7 +163,7 @@
         const entry = all[url];
         if (entry.user !== this.user) return;
         const question = document.getElementById(entry.id);
-        if (question && question.dataset.url === url) {
+        if (question && this.urlOf(question) === url) {
           applyPairs(question, entry.pairs);
           this.status(question, "Not saved yet, sending again…", "pending");
         }
@@ -237,7 +242,7 @@
       this.retries.delete(url);
       this.signedOut = false;
       const question = document.getElementById(entry.id);
-      if (!question || question.dataset.url !== url) return;
+      if (!question || this.urlOf(question) !== url) return;
       const input = question.querySelector("[data-field=version]");
       if (input && version) input.value = version;
       this.clearError(question);
@@ -306,9 +311,9 @@
       const button = event.target.closest("[data-conflict]");
       if (!button) return;
       const question = button.closest("[data-question]");
-      if (!question || !question.dataset.url) return;
+      if (!question) return;
       event.preventDefault();
-      const url = question.dataset.url;
+      const url = this.urlOf(question);
       if (button.dataset.conflict === "keep") {
         question.querySelector("[data-field=version]").value = button.dataset.version;
         question.querySelector(".conflict-slot").replaceChildren();
@@ -337,7 +342,7 @@
 
     statusFor(entry, text, state) {
       const question = document.getElementById(entry.id);
-      if (question && question.dataset.url === entry.url) this.status(question, text, state);
+      if (question && this.urlOf(question) === entry.url) this.status(question, text, state);
       this.updateSummary();
     }
 
