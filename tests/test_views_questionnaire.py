@@ -357,3 +357,24 @@ def test_autosave_query_count_is_constant(
     with django_assert_num_queries(17):
         response = save(client, assessment, GEN, "q3", "yes", version="0")
     assert 'id="q__gen__q4"' in response.content.decode()
+
+
+def test_every_section_of_the_shipped_bank_renders_and_saves(
+    client: Client, full_bank: None, organisation: Organisation, assessor: User
+) -> None:
+    from assessments.services.assessments import available_frameworks
+
+    keys = [f.key for f in available_frameworks()]
+    assessment = make_assessment(organisation, assessor, frameworks=keys)
+    bank = selectors.bank_for_assessment(assessment)
+    client.force_login(assessor)
+    sections = [(f.key, s) for f in bank.frameworks for s in f.sections]
+    assert len(bank.questions) >= 100
+    for framework, section in sections:
+        response = client.get(section_url(assessment, framework, section.key))
+        assert response.status_code == HTTPStatus.OK
+        assert response.content.decode().count("<fieldset") == len(section.questions)
+    first = bank.frameworks[0].sections[0].questions[0]
+    option = first.options[0].key
+    response = save(client, assessment, first.framework, first.key, option, version="0")
+    assert response.status_code == HTTPStatus.OK
