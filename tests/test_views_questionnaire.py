@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
@@ -45,7 +46,10 @@ def save(
 ) -> Any:
     name = f"{framework}.{key}"
     data: dict[str, Any] = {f"{name}-choices": list(choices)}
+    unconfirmed = fields.pop("unconfirmed", None)
     data.update({f"{name}-{field}": value for field, value in fields.items()})
+    if unconfirmed is not None:
+        data["unconfirmed"] = unconfirmed
     return client.post(answer_url(assessment, framework, key), data, **HX)
 
 
@@ -205,6 +209,40 @@ def test_two_tabs_overwriting_each_other_get_a_conflict_with_both_values(
     # "Take their answer" reloads the question as stored.
     theirs = client.get(answer_url(draft, "mini-tier", "supervision"), **HX)
     assert 'value="2" data-field="version"' in theirs.content.decode()
+
+
+def test_a_write_whose_reply_was_lost_is_not_taken_for_someone_elses(
+    client: Client, draft: Assessment, assessor: User
+) -> None:
+    client.force_login(assessor)
+    save(client, draft, "mini-tier", "supervision", "yes", note="First", version="0")
+    # The page never saw that reply, so its next edit still builds on version 0.
+    first = [["mini-tier.supervision-choices", "yes"], ["mini-tier.supervision-note", "First"]]
+    other = [["mini-tier.supervision-choices", "no"]]
+    refused = save(
+        client,
+        draft,
+        "mini-tier",
+        "supervision",
+        "yes",
+        note="First and second",
+        version="0",
+        unconfirmed=json.dumps([other]),
+    )
+    assert refused.status_code == HTTPStatus.CONFLICT
+    saved = save(
+        client,
+        draft,
+        "mini-tier",
+        "supervision",
+        "yes",
+        note="First and second",
+        version="0",
+        unconfirmed=json.dumps([other, first]),
+    )
+    assert saved.status_code == HTTPStatus.OK
+    assert stored(draft, "supervision").note == "First and second"
+    assert stored(draft, "supervision").version == 2
 
 
 def test_same_value_from_a_stale_tab_is_not_a_conflict(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.forms import AnswerForm
-from assessments.models import Answer, Assessment, Source
+from assessments.models import Answer, Assessment, Question, Source
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.scoring.types import AnswerValue, Bank, BankFramework, BankSection, QRef
@@ -26,7 +28,13 @@ from assessments.selectors import (
     question_for_assessment,
     reference_data,
 )
-from assessments.services.assessments import AnswerConflict, AnswerRejected, answer_record
+from assessments.services.assessments import (
+    AnswerConflict,
+    AnswerInput,
+    AnswerRejected,
+    answer_clean,
+    answer_record,
+)
 
 from .common import login_required_htmx, remember_organisation
 from .questions import (
@@ -306,21 +314,66 @@ def answer_update(request: HttpRequest, pk: int, framework: str, key: str) -> Ht
     assert isinstance(request.user, User)
     given = form.answer_input()
     try:
-        answer = answer_record(
-            assessment=assessment,
-            user=request.user,
-            question=question,
-            given=given,
-            base_version=form.base_version,
-        )
+        answer = _record(assessment, request.user, question, form)
     except AnswerRejected as exc:
         return _refused("choices", exc.messages[0])
     except AnswerConflict as exc:
-        yours = AnswerValue(
-            tuple(given.choices), given.text, given.note, given.reason, tuple(given.evidence)
-        )
-        return _conflict_fragment(request, bank, ref, exc.current, yours)
+        return _conflict_fragment(request, bank, ref, exc.current, _as_value(given))
     return _saved_fragment(request, assessment, bank, ref, states, answer)
+
+
+MAX_UNCONFIRMED = 5
+
+
+def _record(assessment: Assessment, user: User, question: Question, form: AnswerForm) -> Answer:
+    """answer_record, except that a "conflict" with a write this same page sent earlier, whose
+    reply never arrived (the tab closed, the network dropped), is not a conflict."""
+    given = form.answer_input()
+    record = functools.partial(
+        answer_record, assessment=assessment, user=user, question=question, given=given
+    )
+    try:
+        return record(base_version=form.base_version)
+    except AnswerConflict as exc:
+        if not _sent_earlier(form, question, exc.current):
+            raise
+        return record(base_version=exc.current.version)
+
+
+def _sent_earlier(form: AnswerForm, question: Question, current: Answer) -> bool:
+    """Whether the stored answer is one of the values this page sent without a reply; the page
+    lists them, as [[field, value], ...] lists, in the field 'unconfirmed'."""
+    try:
+        sent = json.loads(form.post.get("unconfirmed", "[]"))[-MAX_UNCONFIRMED:]
+    except ValueError:
+        return False
+    stored = _value(current)
+    options = list(question.options.all())
+    for pairs in sent if isinstance(sent, list) else []:
+        earlier = AnswerForm(_query_dict(pairs), question=form.question)
+        if not earlier.is_valid():
+            continue
+        try:
+            value = answer_clean(question=question, options=options, given=earlier.answer_input())
+        except AnswerRejected:
+            continue
+        if _as_value(value) == stored:
+            return True
+    return False
+
+
+def _query_dict(pairs: Any) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for pair in pairs if isinstance(pairs, list) else []:
+        if isinstance(pair, list) and len(pair) == 2:
+            data.appendlist(str(pair[0]), str(pair[1]))
+    return data
+
+
+def _as_value(given: AnswerInput) -> AnswerValue:
+    return AnswerValue(
+        tuple(given.choices), given.text, given.note, given.reason, tuple(given.evidence)
+    )
 
 
 def _refused(field_name: str, message: str) -> HttpResponse:

@@ -12,6 +12,7 @@
   const TYPING_DELAY_MS = 700;
   const FIRST_RETRY_MS = 1000;
   const MAX_RETRY_MS = 30000;
+  const MAX_UNCONFIRMED = 5;
   const TEXT_TYPES = new Set(["text", "textarea", "url", "email", "search"]);
 
   function readStore() {
@@ -151,8 +152,17 @@
         pairs: fieldPairs(question),
         seq: this.seq,
         conflict: false,
+        // Values sent earlier whose reply never came: if one of them reached the server, the
+        // server must not take it for someone else's change.
+        sent: all[url] ? all[url].sent || [] : [],
       };
       writeStore(all);
+      // "Saved" no longer holds for what is on screen; the status says so again once it does.
+      const status = question.querySelector(".save-status");
+      if (status && status.dataset.state === "saved") {
+        status.dataset.state = "pending";
+        status.textContent = "";
+      }
     }
 
     // Sending ----------------------------------------------------------------------------
@@ -184,8 +194,14 @@
         this.again.add(url);
         return;
       }
-      const entry = readStore()[url];
+      const all = readStore();
+      const entry = all[url];
       if (!entry) return;
+      const unconfirmed = (entry.sent || []).slice(-MAX_UNCONFIRMED);
+      entry.sent = unconfirmed.concat([entry.pairs]).slice(-MAX_UNCONFIRMED);
+      writeStore(all);
+      const body = new URLSearchParams(entry.pairs);
+      if (unconfirmed.length) body.append("unconfirmed", JSON.stringify(unconfirmed));
       const retry = this.retries.get(url);
       if (retry) clearTimeout(retry.timer);
       this.inflight.add(url);
@@ -200,7 +216,7 @@
           "HX-Current-URL": window.location.href,
           "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
         },
-        body: new URLSearchParams(entry.pairs),
+        body: body,
       })
         .then((response) => this.received(url, entry, response))
         .catch(() => this.failed(url, entry))
@@ -237,6 +253,7 @@
         delete all[url];
       } else if (current && version) {
         setVersion(current.pairs, version); // a newer edit builds on the version just saved
+        current.sent = [];
       }
       writeStore(all);
       this.retries.delete(url);
@@ -317,6 +334,9 @@
       if (button.dataset.conflict === "keep") {
         question.querySelector("[data-field=version]").value = button.dataset.version;
         question.querySelector(".conflict-slot").replaceChildren();
+        const all = readStore();
+        if (all[url]) all[url].sent = [];
+        writeStore(all);
         this.remember(question);
         this.send(url);
       } else {
@@ -367,20 +387,27 @@
       if (!this.summary) return;
       const all = readStore();
       const waiting = Object.keys(all).filter((url) => all[url].user === this.user).length;
+      let state = "saved";
+      if (this.signedOut && waiting) state = "signed-out";
+      else if (this.inflight.size) state = "saving";
+      else if (waiting) state = "retrying";
+      const signature = `${state}:${waiting}`;
+      if (this.summary.dataset.signature === signature) return; // keep focus and links in place
+      this.summary.dataset.signature = signature;
+      this.summary.dataset.state = state;
       this.summary.replaceChildren();
-      if (this.signedOut && waiting) {
-        this.summary.dataset.state = "signed-out";
-        this.summary.append(`You are signed out. ${waiting} answer${waiting === 1 ? " is" : "s are"} kept on this device until you `);
+      const plural = waiting === 1 ? "" : "s";
+      if (state === "signed-out") {
         const link = document.createElement("a");
         const next = window.location.pathname + window.location.search;
         link.href = `${this.loginUrl}?next=${encodeURIComponent(next)}`;
         link.textContent = "sign in again";
-        this.summary.append(link, ".");
-      } else if (waiting || this.inflight.size) {
-        this.summary.dataset.state = waiting && !this.inflight.size ? "retrying" : "saving";
-        this.summary.append(waiting ? `${waiting} answer${waiting === 1 ? "" : "s"} not saved yet.` : "Saving…");
+        this.summary.append(`You are signed out. ${waiting} answer${plural} kept on this device until you `, link, ".");
+      } else if (state === "saving") {
+        this.summary.append("Saving…");
+      } else if (state === "retrying") {
+        this.summary.append(`${waiting} answer${plural} not saved yet; retrying.`);
       } else {
-        this.summary.dataset.state = "saved";
         this.summary.append("All answers are saved.");
       }
     }
