@@ -416,3 +416,21 @@ def test_every_section_of_the_shipped_bank_renders_and_saves(
     option = first.options[0].key
     response = save(client, assessment, first.framework, first.key, option, version="0")
     assert response.status_code == HTTPStatus.OK
+
+
+def test_admin_preview_shows_the_question_as_the_questionnaire_does(
+    client: Client, mini_bank: None
+) -> None:
+    from assessments.models import Question
+    from tests.factories import make_user
+
+    client.force_login(make_user("staff", staff=True))
+    question = Question.objects.get(key="requirements")
+    response = client.get(reverse("admin:assessments_question_preview", args=[question.pk]))
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert 'id="q__mini-maturity__requirements" data-question' in html
+    assert "<legend" in html
+    assert "rather than retrofitting them later" in html
+    assert "Why does this question not apply?" in html
+    assert "(2 points)" in html

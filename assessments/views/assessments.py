@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.forms import AssessmentNewForm
@@ -138,7 +139,10 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             request, "assessments/assessment_review.html", context, status=HTTPStatus.CONFLICT
         )
     messages.success(request, "Submitted. This round is now read-only.")
-    return redirect("assessment_detail", assessment.pk)
+    try:
+        return redirect("assessment_results", assessment.pk)
+    except NoReverseMatch:  # until the results page is installed
+        return redirect("assessment_detail", assessment.pk)
 
 
 @login_required

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.models import Assessment, Source
@@ -28,7 +29,7 @@ from assessments.scoring.types import (
     BankQuestion,
     QRef,
 )
-from assessments.selectors import AnswerState
+from assessments.selectors import AnswerState, reference_data
 
 EMPTY = AnswerValue()
 TEMPLATE = "assessments/section_detail.html"
@@ -340,3 +341,14 @@ def memo_clear() -> None:
     fragment.cache_clear()
     with _QUESTIONS_LOCK:
         _QUESTIONS.clear()
+
+
+def preview_item(question: BankQuestion) -> QuestionItem:
+    """The question unanswered, as the admin preview shows it, with its citations and the
+    reference data in force today."""
+    sources = {s.key: s for s in Source.objects.filter(key__in=source_keys([question]))}
+    tags = reference_tags([question])
+    reference = reference_data(tags=tags, on=timezone.localdate()) if tags else {}
+    return question_item(
+        question, number=1, state=None, applicable=True, sources=sources, reference=reference
+    )

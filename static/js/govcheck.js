@@ -243,7 +243,7 @@
         const field = response.headers.get("GovCheck-Error-Field") || "choices";
         return response.text().then((message) => this.refused(url, entry, field, message));
       }
-      return this.failed(url, entry);
+      return this.failed(url, entry, Number(response.headers.get("Retry-After")) || 0);
     }
 
     saved(url, entry, version, html) {
@@ -268,10 +268,11 @@
       window.htmx.swap(statusElement, html, { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
     }
 
-    failed(url, entry) {
+    failed(url, entry, retryAfterSeconds) {
       const previous = this.retries.get(url);
       const attempt = previous ? previous.attempt + 1 : 1;
-      const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
+      const backOff = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
+      const delay = Math.max(backOff, (retryAfterSeconds || 0) * 1000);
       const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
       const timer = setTimeout(() => this.send(url), jittered);
       this.retries.set(url, { attempt: attempt, timer: timer });
