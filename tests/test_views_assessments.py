@@ -156,11 +156,13 @@ def test_new_assessment_includes_every_framework_by_default_pinned_to_published(
         },
     )
     assessment = Assessment.objects.get()
-    assert response["Location"] == reverse("assessment_detail", args=[assessment.pk])
+    # The questionnaire opens on the profile, asked once for every framework.
+    profile = reverse("section_detail", args=[assessment.pk, "profile", "system"])
+    assert response["Location"] == profile
     keys = set(assessment.framework_versions.values_list("framework__key", flat=True))
     assert keys == {"profile", "mini-maturity", "mini-tier", "mini-gate"}
-    detail = client.get(response["Location"]).content.decode()
-    assert "Start with “The system”" in detail  # the profile comes first
+    detail = client.get(reverse("assessment_detail", args=[assessment.pk])).content.decode()
+    assert "Start with “The system”" in detail
 
 
 def test_new_assessment_needs_a_name_and_a_framework(

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.forms import AssessmentNewForm
+from assessments.models import Assessment
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.selectors import (
@@ -91,9 +92,16 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return redirect("assessment_detail", assessment.pk)
+            messages.success(request, "Started. Every answer is saved as you give it.")
+            return _first_section(assessment)
     context = {"organisation": organisation, "form": form}
     return render(request, "assessments/assessment_new.html", context)
+
+
+def _first_section(assessment: Assessment) -> HttpResponse:
+    """The questionnaire's first page: the profile, asked once for every framework."""
+    first = bank_for_assessment(assessment).frameworks[0]
+    return redirect("section_detail", assessment.pk, first.key, first.sections[0].key)
 
 
 @login_required

@@ -45,7 +45,6 @@ def test_answer_reload_conditions_progress_and_submit(
     page.get_by_role("link", name="New assessment").click()
     page.get_by_label("AI system name").fill("Support bot")
     page.get_by_role("button", name="Start the assessment").click()
-    page.get_by_role("link", name="Start with “The system”").click()
     expect(overall(page)).to_contain_text("0 of 9")
 
     # Profile: the role makes the negative-list screening apply (one more question).
