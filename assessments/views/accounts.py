@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.forms import InvitationForm, InvitedUserForm, RoleForm
-from assessments.models import Membership, Organisation
+from assessments.models import Invitation, Membership, Organisation
 from assessments.selectors import (
     invitation_get_by_token,
     invitations_pending,
@@ -136,27 +136,27 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_get_by_token(token=token, now=timezone.now())
     except Http404:
         return render(request, "registration/invitation_invalid.html", status=404)
-    signed_in = request.user.is_authenticated
-    form = None if signed_in else InvitedUserForm(request.POST or None)
-    if request.method == "POST":
-        if signed_in:
-            assert isinstance(request.user, User)
-            services.invitation_accept(invitation=invitation, user=request.user)
-        elif form is not None and form.is_valid():
-            user, _m = services.user_create_from_invitation(
-                invitation=invitation,
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password1"],
-            )
-            login(request, user, backend=LOGIN_BACKEND)
-        else:
-            return render(
-                request,
-                "registration/invitation_accept.html",
-                {"invitation": invitation, "form": form},
-            )
+    form = None if request.user.is_authenticated else InvitedUserForm(request.POST or None)
+    if request.method == "POST" and _join(request, invitation, form):
         messages.success(request, f"Welcome to {invitation.organisation.name}.")
         remember_organisation(request, invitation.organisation)
         return redirect("organisation_dashboard", invitation.organisation.slug)
     context = {"invitation": invitation, "form": form}
     return render(request, "registration/invitation_accept.html", context)
+
+
+def _join(request: HttpRequest, invitation: Invitation, form: InvitedUserForm | None) -> bool:
+    """Accept for the signed-in user, or for a new account when the form is valid."""
+    if form is None:
+        assert isinstance(request.user, User)
+        services.invitation_accept(invitation=invitation, user=request.user)
+        return True
+    if not form.is_valid():
+        return False
+    user, _membership = services.user_create_from_invitation(
+        invitation=invitation,
+        username=form.cleaned_data["username"],
+        password=form.cleaned_data["password1"],
+    )
+    login(request, user, backend=LOGIN_BACKEND)
+    return True

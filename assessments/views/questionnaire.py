@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import json
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.forms import AnswerForm
-from assessments.models import Answer, Assessment, Question, Source
+from assessments.models import Answer, Assessment, Source
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.scoring.types import AnswerValue, Bank, BankFramework, BankSection, QRef
@@ -30,17 +27,13 @@ from assessments.selectors import (
 )
 from assessments.services.assessments import (
     AnswerConflict,
-    AnswerInput,
     AnswerRejected,
-    answer_clean,
-    answer_record,
 )
 
 from .common import login_required_htmx, remember_organisation
 from .questions import (
     QuestionItem,
     answer_url_prefix,
-    choice_labels,
     dom_id,
     flat_sections,
     navigator,
@@ -49,35 +42,9 @@ from .questions import (
     render_question,
     source_keys,
 )
+from .saving import SaveOutcome, as_value, conflict_of, record_answer, section_save, value_of
 
 TEMPLATE = "assessments/section_detail.html"
-
-
-@dataclass
-class Conflict:
-    """Someone else's newer answer beside the one this person tried to save."""
-
-    version: int
-    by: str
-    when: Any
-    theirs: list[str]
-    theirs_value: AnswerValue
-    yours: list[str]
-    yours_value: AnswerValue
-
-
-@dataclass
-class SaveOutcome:
-    """What a whole-section save refused: field errors and conflicts, by question."""
-
-    errors: dict[QRef, dict[str, str]] = field(default_factory=dict)
-    conflicts: dict[QRef, Conflict] = field(default_factory=dict)
-    given: dict[QRef, tuple[AnswerValue, int]] = field(default_factory=dict)
-    saved: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.conflicts
 
 
 def find_section(bank: Bank, framework: str, section: str) -> tuple[BankFramework, BankSection]:
@@ -87,26 +54,6 @@ def find_section(bank: Bank, framework: str, section: str) -> tuple[BankFramewor
                 if sec.key == section:
                     return fw, sec
     raise Http404
-
-
-def _value(answer: Answer) -> AnswerValue:
-    return AnswerValue(
-        tuple(answer.choices), answer.text, answer.note, answer.reason, tuple(answer.evidence)
-    )
-
-
-def _conflict(bank: Bank, ref: QRef, current: Answer, yours: AnswerValue) -> Conflict:
-    question = bank.question(ref)
-    by = current.updated_by.get_username() if current.updated_by else "Someone"
-    return Conflict(
-        version=current.version,
-        by=by,
-        when=current.updated_at,
-        theirs=choice_labels(question, current.choices) or [current.text],
-        theirs_value=_value(current),
-        yours=choice_labels(question, yours.choices) or [yours.text],
-        yours_value=yours,
-    )
 
 
 def can_edit(assessment: Assessment) -> bool:
@@ -182,76 +129,6 @@ def _items(
     return items
 
 
-# The whole section at once: the page without JavaScript -------------------------------------
-
-
-def section_save(
-    *, assessment: Assessment, user: User, section: BankSection, data: QueryDict, bank: Bank
-) -> SaveOutcome:
-    """Save every answer of the section that was given; report the ones refused."""
-    outcome = SaveOutcome()
-    states = answer_states_for_assessment(assessment)
-    for bank_question in section.questions:
-        ref = bank_question.ref
-        form = AnswerForm(data, question=bank_question)
-        if ref not in states and form.is_empty:
-            continue
-        _save_one(assessment, user, form, outcome, bank)
-    return outcome
-
-
-def _save_one(
-    assessment: Assessment, user: User, form: AnswerForm, outcome: SaveOutcome, bank: Bank
-) -> None:
-    ref = form.question.ref
-    if not form.is_valid():
-        name, message = form.first_error()
-        outcome.errors[ref] = {name: message}
-        outcome.given[ref] = (_raw_value(form), _raw_version(form))
-        return
-    given = form.answer_input()
-    question = question_for_assessment(assessment=assessment, framework=ref[0], key=ref[1])
-    yours = AnswerValue(
-        tuple(given.choices), given.text, given.note, given.reason, tuple(given.evidence)
-    )
-    try:
-        answer_record(
-            assessment=assessment,
-            user=user,
-            question=question,
-            given=given,
-            base_version=form.base_version,
-        )
-    except AnswerRejected as exc:
-        outcome.errors[ref] = {"choices": exc.messages[0]}
-        outcome.given[ref] = (yours, form.base_version or 0)
-    except AnswerConflict as exc:
-        outcome.conflicts[ref] = _conflict(bank, ref, exc.current, yours)
-        outcome.given[ref] = (yours, exc.current.version)
-    else:
-        outcome.saved += 1
-
-
-def _raw_value(form: AnswerForm) -> AnswerValue:
-    """What was typed, as typed, to show it again beside the error."""
-    get = form.data.get
-    evidence = tuple(get(form.add_prefix("evidence"), "").splitlines())
-    return AnswerValue(
-        tuple(form.raw_choices()),
-        get(form.add_prefix("text"), ""),
-        get(form.add_prefix("note"), ""),
-        get(form.add_prefix("reason"), ""),
-        evidence,
-    )
-
-
-def _raw_version(form: AnswerForm) -> int:
-    try:
-        return int(form.data.get(form.add_prefix("version"), 0))
-    except ValueError:
-        return 0
-
-
 @login_required_htmx
 @require_http_methods(["GET", "POST"])
 def section_detail(request: HttpRequest, pk: int, framework: str, section: str) -> HttpResponse:
@@ -314,66 +191,12 @@ def answer_update(request: HttpRequest, pk: int, framework: str, key: str) -> Ht
     assert isinstance(request.user, User)
     given = form.answer_input()
     try:
-        answer = _record(assessment, request.user, question, form)
+        answer = record_answer(assessment, request.user, question, form)
     except AnswerRejected as exc:
         return _refused("choices", exc.messages[0])
     except AnswerConflict as exc:
-        return _conflict_fragment(request, bank, ref, exc.current, _as_value(given))
+        return _conflict_fragment(request, bank, ref, exc.current, as_value(given))
     return _saved_fragment(request, assessment, bank, ref, states, answer)
-
-
-MAX_UNCONFIRMED = 5
-
-
-def _record(assessment: Assessment, user: User, question: Question, form: AnswerForm) -> Answer:
-    """answer_record, except that a "conflict" with a write this same page sent earlier, whose
-    reply never arrived (the tab closed, the network dropped), is not a conflict."""
-    given = form.answer_input()
-    record = functools.partial(
-        answer_record, assessment=assessment, user=user, question=question, given=given
-    )
-    try:
-        return record(base_version=form.base_version)
-    except AnswerConflict as exc:
-        if not _sent_earlier(form, question, exc.current):
-            raise
-        return record(base_version=exc.current.version)
-
-
-def _sent_earlier(form: AnswerForm, question: Question, current: Answer) -> bool:
-    """Whether the stored answer is one of the values this page sent without a reply; the page
-    lists them, as [[field, value], ...] lists, in the field 'unconfirmed'."""
-    try:
-        sent = json.loads(form.post.get("unconfirmed", "[]"))[-MAX_UNCONFIRMED:]
-    except ValueError:
-        return False
-    stored = _value(current)
-    options = list(question.options.all())
-    for pairs in sent if isinstance(sent, list) else []:
-        earlier = AnswerForm(_query_dict(pairs), question=form.question)
-        if not earlier.is_valid():
-            continue
-        try:
-            value = answer_clean(question=question, options=options, given=earlier.answer_input())
-        except AnswerRejected:
-            continue
-        if _as_value(value) == stored:
-            return True
-    return False
-
-
-def _query_dict(pairs: Any) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for pair in pairs if isinstance(pairs, list) else []:
-        if isinstance(pair, list) and len(pair) == 2:
-            data.appendlist(str(pair[0]), str(pair[1]))
-    return data
-
-
-def _as_value(given: AnswerInput) -> AnswerValue:
-    return AnswerValue(
-        tuple(given.choices), given.text, given.note, given.reason, tuple(given.evidence)
-    )
 
 
 def _refused(field_name: str, message: str) -> HttpResponse:
@@ -385,7 +208,7 @@ def _refused(field_name: str, message: str) -> HttpResponse:
 def _conflict_fragment(
     request: HttpRequest, bank: Bank, ref: QRef, current: Answer, yours: AnswerValue
 ) -> HttpResponse:
-    context = {"conflict": _conflict(bank, ref, current, yours), "item": {"dom_id": dom_id(ref)}}
+    context = {"conflict": conflict_of(bank, ref, current, yours), "item": {"dom_id": dom_id(ref)}}
     response = render(request, f"{TEMPLATE}#conflict", context, status=HTTPStatus.CONFLICT)
     response["GovCheck-Answer-Version"] = str(current.version)
     return response
@@ -400,7 +223,7 @@ def _saved_fragment(
     answer: Answer,
 ) -> HttpResponse:
     before = evaluate_applicability(bank, {r: s.value for r, s in states.items()})
-    states = {**states, ref: AnswerState(_value(answer), answer.version)}
+    states = {**states, ref: AnswerState(value_of(answer), answer.version)}
     answers = {r: s.value for r, s in states.items()}
     after = evaluate_applicability(bank, answers)
     framework, section = find_section(bank, *_section_of(bank, ref))
