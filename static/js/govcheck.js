@@ -173,11 +173,13 @@
         const entry = all[url];
         if (entry.user !== this.user) return;
         const question = document.getElementById(entry.id);
-        if (question && this.urlOf(question) === url) {
+        const here = question && this.urlOf(question) === url;
+        if (here) {
           applyPairs(question, entry.pairs);
           this.status(question, "Not saved yet, sending again…", "pending");
         }
-        if (!entry.conflict) this.send(url);
+        // A conflict waits for a choice; sent again where it can be shown, it asks again.
+        if (!entry.conflict || here) this.send(url);
       });
       this.updateSummary();
     }
@@ -230,7 +232,10 @@
     received(url, entry, response) {
       const status = response.status;
       if (response.type === "opaqueredirect" || status === 401 || status === 403) {
-        return this.notSignedIn(url, entry);
+        return this.notSignedIn(url, entry, status === 403);
+      }
+      if (status === 404 || status === 410) {
+        return this.refused(url, entry, "choices", "this question is no longer part of the assessment.");
       }
       if (response.ok) {
         const version = response.headers.get("GovCheck-Answer-Version");
@@ -280,9 +285,12 @@
       this.statusFor(entry, `Not saved, retrying in ${seconds} s. Your answer is kept on this device.`, "retrying");
     }
 
-    notSignedIn(url, entry) {
+    notSignedIn(url, entry, forbidden) {
       this.signedOut = true;
-      this.statusFor(entry, "Not saved: you are signed out. Your answer is kept on this device; sign in again to save it.", "signed-out");
+      const why = forbidden
+        ? "Not saved: this account may not change this answer now (signed out, role changed or assessment submitted)."
+        : "Not saved: you are signed out.";
+      this.statusFor(entry, `${why} Your answer is kept on this device; sign in again to save it.`, "signed-out");
       const previous = this.retries.get(url);
       const attempt = previous ? previous.attempt + 1 : 1;
       const timer = setTimeout(() => this.send(url), Math.min(MAX_RETRY_MS, 5000 * attempt));
