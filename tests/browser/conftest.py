@@ -7,13 +7,13 @@ violation or a console error fails the test.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
 
 from assessments import selectors
 from tests.factories import PASSWORD
@@ -34,12 +34,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--no-default-browser-check",
 ]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -105,12 +99,32 @@ def watch(live_server: Any) -> Watch:
     return Watch(live_server.url)
 
 
-@pytest.fixture
-def context(context: BrowserContext, watch: Watch) -> Iterator[BrowserContext]:
+def watched(context: BrowserContext, watch: Watch) -> BrowserContext:
+    """Record what the context's pages request and report (see Watch)."""
     context.on("request", watch.request)
     context.on("console", watch.console)
     context.on("page", lambda page: page.on("pageerror", lambda exc: watch.errors.append(str(exc))))
-    yield context
+    return context
+
+
+@pytest.fixture
+def context(context: BrowserContext, watch: Watch) -> Iterator[BrowserContext]:
+    yield watched(context, watch)
+    watch.assert_clean()
+
+
+@pytest.fixture
+def new_context(browser: Browser, watch: Watch) -> Iterator[Callable[..., BrowserContext]]:
+    """Another watched context, with options (no JavaScript, a phone's viewport)."""
+    made: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        made.append(watched(browser.new_context(**options), watch))
+        return made[-1]
+
+    yield make
+    for context in made:
+        context.close()
     watch.assert_clean()
 
 

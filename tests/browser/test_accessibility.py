@@ -15,7 +15,7 @@ from tests.factories import answer, make_assessment
 
 from .conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Axe()
 WCAG_22_AA = {
@@ -90,12 +90,10 @@ def test_every_kind_of_page_passes_axe(
 
 
 def test_a_narrow_touch_screen_passes_axe(
-    browser: Any, live_server: Any, mini_bank: None, assessor: User, organisation: Organisation
+    new_context: Any, live_server: Any, mini_bank: None, assessor: User, organisation: Organisation
 ) -> None:
     assessment = make_assessment(organisation, assessor)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
-    page = context.new_page()
+    page = new_context(viewport={"width": 390, "height": 844}, has_touch=True).new_page()
     sign_in(page, live_server.url, assessor)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/sections/mini-maturity/design/")
     assert_accessible(page, "section on a phone")
-    context.close()

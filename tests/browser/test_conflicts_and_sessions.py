@@ -13,7 +13,7 @@ from tests.factories import make_assessment
 
 from .conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PENDING = "localStorage.getItem('govcheck.pending.v1')"
 

@@ -12,7 +12,7 @@ from assessments.models import Answer, Assessment, Organisation
 
 from .conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def question(page: Page, framework: str, key: str) -> Locator:
@@ -138,13 +138,12 @@ def test_a_failed_save_retries_with_back_off_and_keeps_the_answer(
 
 
 def test_without_javascript_a_section_is_saved_by_its_button(
-    browser: Any, live_server: Any, mini_bank: None, assessor: User, organisation: Organisation
+    new_context: Any, live_server: Any, mini_bank: None, assessor: User, organisation: Organisation
 ) -> None:
     from tests.factories import make_assessment
 
     assessment = make_assessment(organisation, assessor)
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    page = new_context(java_script_enabled=False).new_page()
     sign_in(
         page,
         live_server.url,
@@ -159,4 +158,3 @@ def test_without_javascript_a_section_is_saved_by_its_button(
     page.get_by_role("button", name="Save and continue to “Evidence”").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evidence")
     assert Answer.objects.get(question__key="requirements").reason == "Bought in."
-    context.close()
