@@ -106,6 +106,7 @@ def test_conditional_question_appears_and_disappears_in_the_same_response(
     client.force_login(assessor)
     shown = save(client, draft, "mini-maturity", "requirements", "yes", version="0")
     html = shown.content.decode()
+    assert html.startswith("Saved; 1 more question now applies below")
     assert 'id="q__mini-maturity__reviews" data-question' in html
     assert 'hx-swap-oob="true"' in html.split('id="q__mini-maturity__reviews"')[1][:300]
     assert " hidden" not in html.split('id="q__mini-maturity__reviews"')[1][:300]
@@ -114,6 +115,7 @@ def test_conditional_question_appears_and_disappears_in_the_same_response(
 
     hidden = save(client, draft, "mini-maturity", "requirements", "no", version="1")
     html = hidden.content.decode()
+    assert html.startswith("Saved; 1 question below no longer applies")
     fragment = html.split('id="q__mini-maturity__reviews"')[1][:300]
     assert " hidden" in fragment
     # The hidden question's stored answer is kept but no longer counts.

@@ -236,7 +236,8 @@ def _saved_fragment(
         "changed": _changed_items(assessment, section, changed, states, after.applicable),
         "can_edit": True,
         "oob": True,
-        "saved_at": answer.updated_at,
+        "shown": sum(1 for q in changed if after.applies(q.ref)),
+        "hidden": sum(1 for q in changed if not after.applies(q.ref)),
     }
     response = render(request, f"{TEMPLATE}#autosave", context)
     response["GovCheck-Answer-Version"] = str(answer.version)

@@ -336,9 +336,10 @@ def applicable_refs(applicability: Applicability, questions: Iterable[BankQuesti
     return {q.ref for q in questions if applicability.applies(q.ref)}
 
 
-def memo_clear() -> None:
-    """Forget every memoised fragment (benchmarks measure the first rendering with it)."""
-    fragment.cache_clear()
+def memo_clear(*, parts: bool = True) -> None:
+    """Forget the memoised questions and, with parts, their parts (for benchmarks)."""
+    if parts:
+        fragment.cache_clear()
     with _QUESTIONS_LOCK:
         _QUESTIONS.clear()
 
