@@ -98,10 +98,16 @@ def _walk_framework(framework: BankFramework, answers: Answers, applicable: set[
             return None
         return answer.choices
 
+    # Derived values change only when a question that sets effects joins the applicable set,
+    # so they are computed once per such change rather than once per question.
+    memo: list[tuple[str | None, frozenset[str], int | None]] = []
+
     def derived_now() -> tuple[str | None, frozenset[str], int | None]:
         # Validation guarantees every screening question precedes the first use of this.
-        now = derive(framework, answers, applicable)
-        return now.tier, now.overlays, now.level
+        if not memo:
+            now = derive(framework, answers, applicable)
+            memo.append((now.tier, now.overlays, now.level))
+        return memo[0]
 
     for question in framework.questions:
         holds = question.condition is None or evaluate(
@@ -112,3 +118,5 @@ def _walk_framework(framework: BankFramework, answers: Answers, applicable: set[
             holds = level is not None and level >= question.required_level
         if holds:
             applicable.add(question.ref)
+            if sets_effects(question):
+                memo.clear()

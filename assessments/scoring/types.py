@@ -118,6 +118,9 @@ class Bank:
     def question(self, ref: QRef) -> BankQuestion:
         return self._index[ref]
 
+    def has(self, ref: QRef) -> bool:
+        return ref in self._index
+
     def framework(self, key: str) -> BankFramework:
         for framework in self.frameworks:
             if framework.key == key:
