@@ -54,8 +54,8 @@ def derive(
     rules = framework.rules
     triggers: list[Trigger] = []
     settled = True
-    for question in framework.questions:
-        if question.ref not in applicable or not sets_effects(question):
+    for question in framework.screening:
+        if question.ref not in applicable:
             continue
         chosen = selected_options(question, answers.get(question.ref))
         if not chosen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .applicability import Applicability, evaluate_applicability
 from .gaps import dont_know_answers, find_gaps, unanswered_questions
 from .gates import gates_result
-from .maturity import framework_fraction, question_score, risk_results, section_result
+from .maturity import framework_fraction, risk_results, section_result
 from .numbers import mean
 from .outcome import FrameworkResult, Progress, QuestionScore, Results
 from .progress import progress
@@ -44,9 +44,7 @@ def framework_result(
     bank: Bank, framework: BankFramework, answers: Answers, applicability: Applicability
 ) -> FrameworkResult:
     sections = tuple(section_result(s, answers, applicability) for s in framework.sections)
-    scores = {
-        q.ref: question_score(q, answers, applicability.applies(q.ref)) for q in framework.questions
-    }
+    scores = {(framework.key, q.key): q for s in sections for q in s.questions}
     return FrameworkResult(
         key=framework.key,
         name=framework.name,

@@ -12,7 +12,7 @@ from .conditions import AllOf, AnyOf, Condition, Not, TierIn
 from .explaining import cited, effect_triggers, rule_entry, screening_answers
 from .outcome import Explanation, Labelled, Move, TierResult
 from .types import Answers, Bank, BankFramework, BankQuestion
-from .whatif import candidates_for, closure, shown_changes, smallest_moves
+from .whatif import candidates_for, closure, setters, shown_changes, smallest_moves
 
 # Tiers whose duties count as permit-related gaps (docs/scoring.md, "Critical gaps").
 PERMIT_TIERS = frozenset({"permit", "permit-pending"})
@@ -77,8 +77,7 @@ def tier_explanation(
         derived.tier,
         f"sets the tier: {tier_label(framework, derived.tier)}",
     )
-    setters = [q.ref for q in framework.questions if sets_effects(q)]
-    screening = closure(bank, setters)
+    screening = closure(bank, setters(bank, framework.key))
     if not triggers:
         triggers = screening_answers(
             bank,

@@ -60,17 +60,25 @@ class Overlay(Mapping[QRef, AnswerValue]):
         return len(self._base) + sum(1 for ref in self._changes if ref not in self._base)
 
 
+def setters(bank: Bank, framework: str) -> frozenset[QRef]:
+    """The questions of a framework whose options set a tier, an overlay or a level."""
+
+    def compute() -> frozenset[QRef]:
+        return frozenset(q.ref for q in bank.framework(framework).questions if sets_effects(q))
+
+    return bank.memo(("setters", framework), compute)
+
+
 def dependencies(bank: Bank, question: BankQuestion) -> set[QRef]:
     """Questions whose answers or applicability decide whether this one applies."""
     deps: set[QRef] = set()
-    framework = bank.framework(question.framework)
     if question.condition is not None:
         for part in question_refs(question.condition):
             deps.add(resolve_ref(part.question, question.framework))
     if question.required_level is not None or (
         question.condition is not None and uses_derived(question.condition)
     ):
-        deps.update(q.ref for q in framework.questions if sets_effects(q))
+        deps.update(setters(bank, question.framework))
     return {ref for ref in deps if bank.has(ref)}
 
 
@@ -80,6 +88,11 @@ def closure(bank: Bank, seeds: Iterable[QRef]) -> Bank:
     Applicability in this smaller bank is exactly that of the full bank for these questions,
     so trying changes on it is much cheaper than scoring everything again.
     """
+    wanted = frozenset(seeds)
+    return bank.memo(("closure", wanted), lambda: _closure(bank, wanted))
+
+
+def _closure(bank: Bank, seeds: frozenset[QRef]) -> Bank:
     needed = set(seeds)
     stack = list(needed)
     while stack:
@@ -110,12 +123,16 @@ def closure(bank: Bank, seeds: Iterable[QRef]) -> Bank:
 
 def influencers(bank: Bank) -> frozenset[QRef]:
     """Questions whose answers can change which questions apply."""
-    found: set[QRef] = set()
-    for question in bank.questions:
-        found.update(dependencies(bank, question))
-        if sets_effects(question):
-            found.add(question.ref)
-    return frozenset(found)
+
+    def compute() -> frozenset[QRef]:
+        found: set[QRef] = set()
+        for question in bank.questions:
+            found.update(dependencies(bank, question))
+            if sets_effects(question):
+                found.add(question.ref)
+        return frozenset(found)
+
+    return bank.memo(("influencers",), compute)
 
 
 def alternatives(question: BankQuestion, answer: AnswerValue | None) -> list[AnswerValue]:
