@@ -141,7 +141,12 @@ def test_a_change_to_a_published_version_is_refused(mini_bank: None, tmp_path: P
 
 
 def test_the_valid_fixtures_pass(mini_bank: None) -> None:
-    assert _run("validate_question_bank", FIXTURES, MINI) == (0, "")
+    assert _run("validate_question_bank", FIXTURES / "sources.yaml", MINI) == (0, "")
+
+
+def test_the_shipped_question_bank_passes(db: None) -> None:
+    # Separately from the miniature bank: each has its own profile v1.
+    assert _run("validate_question_bank", FIXTURES) == (0, "")
 
 
 def test_a_failed_load_of_several_files_loads_none_of_them(sources: None, tmp_path: Path) -> None:

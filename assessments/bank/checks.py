@@ -138,7 +138,7 @@ class VersionChecker:
         for section in self.v.sections:
             item = f"section '{section.key}'"
             self._source_ref(section.source, section.line, item)
-            self._quote(section.quote, section.line, item)
+            self._quote(section.quote, section.line, item, section.source)
             if section.weight < 0:
                 self.add(section.line, item, "weight must not be negative")
         for question in self.v.questions:
@@ -183,7 +183,12 @@ class VersionChecker:
                     self._source_ref(
                         entry["source"], self.v.line, f"{item} {name} '{entry['key']}'"
                     )
-                self._quote(entry.get("quote", ""), self.v.line, f"{item} {name} '{entry['key']}'")
+                self._quote(
+                    entry.get("quote", ""),
+                    self.v.line,
+                    f"{item} {name} '{entry['key']}'",
+                    entry.get("source", ""),
+                )
         levels = rules.get("levels", [])
         if not isinstance(levels, list) or not all(
             isinstance(e, dict) and isinstance(e.get("level"), int) and e.get("label")
@@ -251,7 +256,7 @@ class VersionChecker:
         if self.kind != "profile" and not q.source:
             self.add(q.line, item, "needs a primary 'source'")
         self._source_ref(q.source, q.line, item)
-        self._quote(q.quote, q.line, item)
+        self._quote(q.quote, q.line, item, q.source)
         for key in q.supporting_sources:
             self._source_ref(key, q.line, item)
             if key == q.source:
@@ -265,6 +270,8 @@ class VersionChecker:
                 self.add(q.line, item, "'required_level' is only for gate frameworks")
             elif q.required_level not in self._levels():
                 self.add(q.line, item, f"required_level {q.required_level} is not a level")
+            else:
+                self._safeguard_tags(q, item)
         self._options(q, item)
 
     def _tags(self, q: QuestionSpec, item: str) -> None:
@@ -281,6 +288,17 @@ class VersionChecker:
                 )
             elif value not in self._vocab(rule):
                 self.add(q.line, item, f"tag '{tag}': '{value}' is not one of the {rule} in rules")
+
+    def _safeguard_tags(self, q: QuestionSpec, item: str) -> None:
+        """A safeguard (a question required from a level on) names its area and its gates."""
+        facets = {tag.partition(":")[0] for tag in q.tags if ":" in tag}
+        for facet in ("area", "gate"):
+            if facet not in facets:
+                self.add(
+                    q.line,
+                    item,
+                    f"a safeguard with 'required_level' needs at least one '{facet}:' tag",
+                )
 
     def _options(self, q: QuestionSpec, item: str) -> None:
         if q.kind == "text":
@@ -449,7 +467,9 @@ class VersionChecker:
         if key and key not in self.sources:
             self.add(line, item, f"refers to unknown source '{key}'")
 
-    def _quote(self, quote: str, line: int | None, item: str) -> None:
+    def _quote(self, quote: str, line: int | None, item: str, source: str) -> None:
+        if quote and not source:
+            self.add(line, item, "a quote needs the 'source' it is quoted from")
         if quote and len(quote.split()) > MAX_QUOTE_WORDS:
             self.add(
                 line, item, f"quote has {len(quote.split())} words; keep it to {MAX_QUOTE_WORDS}"

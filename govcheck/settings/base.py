@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
 ]
 
@@ -115,8 +117,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Question-bank scale used in the Model Law screening question (admin-editable later).
-GOVCHECK_REPORT_TITLE = "Safety and Global Governance of Generative AI Report"
+# Reports render off the request path: a worker (manage.py db_worker) takes queued tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def sqlite_database(path: Path) -> dict[str, object]:

@@ -10,3 +10,6 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-never-used-in-p
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 DATABASES = {"default": database_from_env(default_sqlite=BASE_DIR / "db.sqlite3")}
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Serve static files straight from their sources, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

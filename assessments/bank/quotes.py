@@ -1,0 +1,175 @@
+"""Check every quoted phrase of the question bank against a copy of the report, essay by essay.
+
+Pure: it takes the report's text, the bank files as read and the sources, and returns problems.
+A phrase must occur, after normalisation, inside the span of the essay it is attributed to. An
+essay's span runs from its title heading (a line that is exactly the title; the table of contents
+prints page numbers after each title, so it never matches) to the next heading of any source or
+of the back matter. Quotes attached to an external source are refused: only the report's own
+text can be checked here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .specs import BankFiles, SourceSpec, VersionSpec
+
+EXTERNAL = "external"
+BACK_MATTER = ("Acknowledgements", "Disclaimer", "Contact", "Contributions")
+RULE_LISTS = ("tiers", "overlays", "risks", "areas", "gates", "levels")
+
+_SINGLE_QUOTES = dict.fromkeys(map(ord, "‘’‚‛′`"), "'")
+_DOUBLE_QUOTES = dict.fromkeys(map(ord, "“”„‟″"), '"')
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # [text](url) -> text
+_ESCAPE = re.compile(r"\\([^\w\s])")  # \$ -> $
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Misplaced:
+    """A paragraph printed inside one essay that belongs to another."""
+
+    opening: str
+    printed_in: str
+    belongs_to: str
+
+
+# The opening paragraph of Seger's essay is printed inside Ji Weidong's essay; it is Seger's.
+MISPLACED = (
+    Misplaced(
+        opening="The challenge of AI value alignment is to build AI systems",
+        printed_in="ji-weidong",
+        belongs_to="seger",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Quoted:
+    file: str
+    item: str
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class QuoteProblem:
+    file: str
+    item: str
+    phrase: str
+    message: str
+
+    def __str__(self) -> str:
+        return f'{self.file}: {self.item}: "{self.phrase}": {self.message}'
+
+
+def normalise(text: str) -> str:
+    """One form for comparing: markdown artefacts gone; quote marks, dashes, spaces unified."""
+    text = _LINK.sub(r"\1", text).replace("*", "")
+    text = _ESCAPE.sub(r"\1", text)
+    text = text.translate(_SINGLE_QUOTES).translate(_DOUBLE_QUOTES).translate(_DASHES)
+    text = text.replace("…", "...")
+    return _SPACE.sub(" ", text).strip()
+
+
+def quoted_items(files: BankFiles) -> list[Quoted]:
+    """Every (source, quote) pair in the bank: sections, questions and rule entries."""
+    items: list[Quoted] = []
+    for version in files.versions:
+        items.extend(_version_quotes(version))
+    return items
+
+
+def _version_quotes(version: VersionSpec) -> Iterable[Quoted]:
+    name = version.name
+    for list_name in RULE_LISTS:
+        entries = version.rules.get(list_name)
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and entry.get("quote"):
+                label = entry.get("key", entry.get("level"))
+                yield Quoted(
+                    version.file,
+                    f"{name} rules {list_name} '{label}'",
+                    str(entry.get("source") or ""),
+                    str(entry["quote"]),
+                )
+    for section in version.sections:
+        if section.quote:
+            yield Quoted(
+                version.file, f"{name} section '{section.key}'", section.source, section.quote
+            )
+        for q in section.questions:
+            if q.quote:
+                yield Quoted(version.file, f"{name} question '{q.key}'", q.source, q.quote)
+
+
+def essay_spans(report: str, sources: Iterable[SourceSpec]) -> dict[str, str]:
+    """Normalised text of each source found in the report, keyed by source key."""
+    lines = [normalise(line) for line in report.splitlines()]
+    first_line: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        first_line.setdefault(line, index)
+    headings = {
+        s.key: first_line[normalise(s.title)]
+        for s in sources
+        if s.kind != EXTERNAL and normalise(s.title) in first_line
+    }
+    ends = sorted({*headings.values(), *(first_line[b] for b in BACK_MATTER if b in first_line)})
+    spans: dict[str, list[str]] = {}
+    for key, start in headings.items():
+        end = next((e for e in ends if e > start), len(lines))
+        spans[key] = lines[start:end]
+    for m in MISPLACED:
+        opening = normalise(m.opening)
+        moved = [line for line in spans.get(m.printed_in, []) if line.startswith(opening)]
+        if moved and m.belongs_to in spans:
+            spans[m.printed_in] = [x for x in spans[m.printed_in] if x not in moved]
+            spans[m.belongs_to] = spans[m.belongs_to] + moved
+    return {key: normalise(" ".join(span)) for key, span in spans.items()}
+
+
+def check_quotes(
+    *, report: str, files: BankFiles, sources: Mapping[str, SourceSpec]
+) -> tuple[int, list[QuoteProblem]]:
+    """(number of quotes checked, problems); each problem names the file, item and phrase."""
+    spans = essay_spans(report, sources.values())
+    whole = normalise(report)
+    items = quoted_items(files)
+    problems = [p for item in items if (p := _check(item, sources, spans, whole)) is not None]
+    return len(items), problems
+
+
+def _check(
+    item: Quoted, sources: Mapping[str, SourceSpec], spans: Mapping[str, str], whole: str
+) -> QuoteProblem | None:
+    def problem(message: str) -> QuoteProblem:
+        return QuoteProblem(item.file, item.item, item.quote, message)
+
+    source = sources.get(item.source)
+    if source is None:
+        return problem(f"quoted without a known source ('{item.source}')")
+    if source.kind == EXTERNAL:
+        return problem(
+            f"'{item.source}' is an external source; quotes must come from the report itself"
+        )
+    if item.source not in spans:
+        return problem(f"the heading of '{source.title}' was not found in the report")
+    phrase = normalise(item.quote)
+    if phrase in spans[item.source]:
+        return None
+    if phrase not in whole:
+        return problem("does not occur in the report")
+    elsewhere = sorted(key for key, text in spans.items() if phrase in text)
+    where = f" (it is in: {', '.join(elsewhere)})" if elsewhere else ""
+    return problem(f"occurs in the report but not in the essay of '{item.source}'{where}")
+
+
+def sources_by_key(*groups: Iterable[tuple[str, SourceSpec]]) -> dict[str, SourceSpec]:
+    """Later groups override earlier ones, so a bank's own sources win over the defaults."""
+    merged: dict[str, SourceSpec] = {}
+    for group in groups:
+        merged.update({spec.key: spec for _file, spec in group})
+    return merged

@@ -1,0 +1,115 @@
+"""export_organisation / import_organisation move one organisation losslessly."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from assessments.models import Answer, Assessment, FrameworkVersion, Invitation, Organisation
+from assessments.services.assessments import assessment_next_round, assessment_submit
+from tests.factories import PASSWORD, answer, make_assessment
+
+
+@pytest.fixture
+def populated(
+    mini_bank: None, organisation: Organisation, owner: User, assessor: User
+) -> Organisation:
+    first = make_assessment(organisation, owner)
+    answer(first, owner, "profile", "role", "rnd", "provision")
+    answer(first, owner, "profile", "foundation-model", "yes")
+    answer(first, assessor, "mini-maturity", "requirements", "partly", note="Draft policy 中文")
+    answer(first, owner, "mini-maturity", "requirements", "yes")  # two history rows
+    answer(first, owner, "mini-maturity", "metrics", "jailbreak")
+    answer(first, owner, "mini-tier", "negative-list", "no")
+    answer(first, owner, "mini-tier", "high-risk", "no")
+    answer(first, owner, "mini-tier", "supervision", "partly")
+    answer(first, owner, "mini-gate", "frontier", "no")
+    answer(first, owner, "mini-gate", "pause", "yes")
+    answer(first, owner, "mini-maturity", "reviews", "yes")
+    first = assessment_submit(assessment=first, user=owner)
+    second = assessment_next_round(assessment=first, user=owner).assessment
+    answer(second, assessor, "mini-maturity", "requirements", "na", reason="Bought in, not built")
+    Invitation.objects.create(
+        organisation=organisation,
+        email="new@example.org",
+        role="viewer",
+        token="t" * 40,
+        invited_by=owner,
+        expires_at="2030-01-01T00:00:00+00:00",
+    )
+    return organisation
+
+
+def _export(slug: str) -> dict[str, object]:
+    out = io.StringIO()
+    call_command("export_organisation", slug, stdout=out)
+    return json.loads(out.getvalue())  # type: ignore[no-any-return]
+
+
+def test_export_import_export_is_identical(populated: Organisation, tmp_path: Path) -> None:
+    before = _export("acme")
+    path = tmp_path / "acme.json"
+    path.write_text(json.dumps(before))
+    populated.delete()
+    User.objects.filter(username__in=["olivia", "adam"]).delete()
+    Answer.history.model.objects.all().delete()  # as on a fresh installation
+
+    out = io.StringIO()
+    call_command("import_organisation", str(path), stdout=out)
+
+    assert "Imported organisation acme" in out.getvalue()
+    assert _export("acme") == before
+    imported = Assessment.objects.get(round=2)
+    assert imported.previous is not None
+    assert imported.previous.results == before["assessments"][0]["results"]  # type: ignore[index]
+    assert Answer.history.model.objects.filter(
+        assessment__organisation__slug="acme"
+    ).count() == len(before["history"])  # type: ignore[arg-type]
+    assert User.objects.get(username="olivia").check_password(PASSWORD)
+
+
+def test_import_refuses_when_the_question_bank_differs_and_creates_nothing(
+    populated: Organisation, tmp_path: Path
+) -> None:
+    document = _export("acme")
+    document["organisation"]["slug"] = "acme-copy"  # type: ignore[index]
+    document["assessments"][0]["versions"].append(["mini-maturity", "v7"])  # type: ignore[index]
+    path = tmp_path / "acme.json"
+    path.write_text(json.dumps(document))
+    organisations = Organisation.objects.count()
+
+    with pytest.raises(
+        CommandError, match="Load these question-bank versions first: mini-maturity v7"
+    ):
+        call_command("import_organisation", str(path))
+
+    assert Organisation.objects.count() == organisations
+    assert not FrameworkVersion.objects.filter(label="v7").exists()
+
+
+def test_import_refuses_an_existing_slug(populated: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "acme.json"
+    path.write_text(json.dumps(_export("acme")))
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("import_organisation", str(path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_online_sqlite_backup_is_a_usable_copy(populated: Organisation, tmp_path: Path) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("The online backup command is for SQLite; PostgreSQL uses pg_dump.")
+    target = tmp_path / "backup.sqlite3"
+    call_command("backup_database", str(target), stdout=io.StringIO())
+
+    import sqlite3
+
+    with sqlite3.connect(target) as copy:
+        count = copy.execute("SELECT COUNT(*) FROM assessments_answer").fetchone()[0]
+    assert count == Answer.objects.count()
