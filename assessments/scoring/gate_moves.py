@@ -46,6 +46,8 @@ class GateSearch:
         tagged = [q.ref for q in framework.questions if q.tag_values("gate")]
         self.small = closure(bank, [*setters(bank, framework.key), *tagged])
         self.moving = influencers(self.small)
+        level_bank = closure(bank, setters(bank, framework.key))
+        self.level_refs = frozenset(q.ref for q in level_bank.questions)
         self._applicable: dict[frozenset[Change], frozenset[QRef]] = {}
 
     def states(self, gate: str) -> dict[str, str]:
@@ -95,7 +97,7 @@ class GateSearch:
             decision_of,
             self.answers,
             candidates,
-            pairable=[c for c in candidates if c[0] in self.moving],
+            pairable=[c for c in candidates if c[0] in self.level_refs],
             combined=combined_changes(self.framework, now),
         )
         return tuple(
