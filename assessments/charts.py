@@ -14,14 +14,14 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
+WIDTH = 680
 BAR_ROW = 30
-BAR_LABEL_WIDTH = 260
+BAR_LABEL_WIDTH = 300
 BAR_VALUE_WIDTH = 60
 RADAR_SIZE = 360
 RADAR_RADIUS = 130
 RINGS = (25, 50, 75, 100)
-LABEL_CHARS = 38
+LABEL_CHARS = 40
 INK = "#212529"
 MUTED = "#6c757d"
 GRID = "#ced4da"

@@ -494,3 +494,37 @@ def test_as_dict_has_the_documented_keys() -> None:
 def test_bank_from_dict_refuses_unquoted_yes() -> None:
     with pytest.raises(ValueError, match="quote yes and no"):
         bank_from_dict({"frameworks": [maturity(section("s", {"key": "a", "options": {True: 1}}))]})
+
+
+def test_rules_read_the_description_of_gates_and_levels() -> None:
+    framework = gate_framework()
+    framework["rules"] = {
+        **GATE_RULES,
+        "levels": [
+            {"level": 1, "label": "L1"},
+            {"level": 2, "label": "L2", "description": "Early signs of danger."},
+        ],
+        "gates": [{"key": "scaling", "label": "Scale", "description": "Scale only when safe."}],
+    }
+    gates = run([framework], {"frontier": "yes"}).framework("g").gates
+    assert gates is not None
+    assert gates.gates[0].explanation.rule.startswith("Scale only when safe. Pause when")
+    assert gates.level_explanation.rule.endswith("at least L1. L2: Early signs of danger.")
+
+
+@pytest.mark.parametrize(
+    ("pause_answer", "wording"),
+    [
+        ("partly", "only partly in place: a condition"),
+        ({"options": ["na"], "reason": "n/a"}, "marked not applicable: a condition to check"),
+        ("dont-know", "blocks the gate"),
+        (None, "not answered, so it blocks the gate"),
+    ],
+)
+def test_gate_triggers_say_what_each_safeguard_does(pause_answer: Any, wording: str) -> None:
+    answers: dict[str, Any] = {"frontier": "no"}
+    if pause_answer is not None:
+        answers["pause"] = pause_answer
+    gates = gates_of(answers)["_gates"]
+    scaling = next(g for g in gates.gates if g.key == "scaling")
+    assert [(t.question, t.effect) for t in scaling.explanation.triggers] == [("pause", wording)]

@@ -11,7 +11,7 @@ from .applicability import Applicability, evaluate_applicability
 from .explaining import cited, effect_triggers, rule_entry, screening_answers
 from .gate_moves import GateSearch
 from .outcome import Explanation, GateResult, GatesResult, Move, TriggerShown
-from .safeguards import STATE_WORDING, decision_from, safeguard_state
+from .safeguards import decision_from, state_wording
 from .types import Answers, Bank, BankFramework, BankQuestion
 from .whatif import candidates_for, closure, labels, setters, shown_changes, smallest_moves
 
@@ -37,14 +37,18 @@ def gates_result(
 
 
 def level_rule(framework: BankFramework, level: int | None) -> str:
-    written = rule_entry(framework, "levels", level, field="level").get("explanation")
-    if written:
-        return str(written)
+    """rules.levels[].explanation, or the method in words followed by the level's description."""
+    entry = rule_entry(framework, "levels", level, field="level")
+    if entry.get("explanation"):
+        return str(entry["explanation"])
     default = level_label(framework, int(framework.rules.get("default_level", 1)))
-    return (
+    method = (
         "The required level is the highest level that a screening answer sets, "
         f"and at least {default}."
     )
+    if entry.get("description"):
+        method += f" {level_label(framework, level)}: {entry['description']}"
+    return method
 
 
 def level_explanation(
@@ -81,15 +85,19 @@ def level_explanation(
     )
 
 
+GATE_METHOD = (
+    "Pause when a safeguard this gate needs at the required level is answered with no points, "
+    "\u201cDon\u2019t know\u201d, or not at all; proceed with conditions when one is only partly "
+    "in place or marked not applicable; otherwise proceed."
+)
+
+
 def gate_rule(framework: BankFramework, gate: str) -> str:
-    written = rule_entry(framework, "gates", gate).get("explanation")
-    if written:
-        return str(written)
-    return (
-        "Pause when a safeguard this gate needs at the required level is answered with no "
-        "points, \u201cDon\u2019t know\u201d, or not at all; proceed with conditions when one is "
-        "only partly in place or marked not applicable; otherwise proceed."
-    )
+    """rules.gates[].explanation, or the gate's description followed by the method in words."""
+    entry = rule_entry(framework, "gates", gate)
+    if entry.get("explanation"):
+        return str(entry["explanation"])
+    return f"{entry['description']} {GATE_METHOD}" if entry.get("description") else GATE_METHOD
 
 
 def gate_result(search: GateSearch, entry: dict[str, str]) -> GateResult:
@@ -123,5 +131,5 @@ def _safeguard_trigger(question: BankQuestion, answers: Answers) -> TriggerShown
         question=question.key,
         text=question.text,
         answer=labels(question, answer) or "not answered",
-        effect=STATE_WORDING[safeguard_state(question, answer)],
+        effect=state_wording(question, answer),
     )

@@ -26,11 +26,6 @@ from .types import (
 )
 
 MET, PARTIAL, BLOCKS = "met", "partial", "blocks"
-STATE_WORDING = {
-    MET: "in place",
-    PARTIAL: "a condition: only partly in place or marked not applicable",
-    BLOCKS: "blocks the gate",
-}
 
 
 def safeguard_state(question: BankQuestion, answer: AnswerValue | None) -> str:
@@ -86,3 +81,15 @@ def decision_from(states: dict[str, str]) -> Decision:
 
 def decision_of_counts(blocks: int, partial: int) -> str:
     return PAUSE if blocks else PROCEED_WITH_CONDITIONS if partial else PROCEED
+
+
+def state_wording(question: BankQuestion, answer: AnswerValue | None) -> str:
+    """What the safeguard's answer does to the gate, in words."""
+    state, meaning = safeguard_state(question, answer), answer_meaning(question, answer)
+    if state == BLOCKS:
+        return "not answered, so it blocks the gate" if meaning is None else "blocks the gate"
+    if state == PARTIAL:
+        if meaning == NOT_APPLICABLE:
+            return "marked not applicable: a condition to check"
+        return "only partly in place: a condition"
+    return "in place"
