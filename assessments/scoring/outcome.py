@@ -275,7 +275,7 @@ def explanation_dict(explanation: Explanation) -> dict[str, Any]:
         "triggers": plain(explanation.triggers),
         "changes": [
             {
-                "answers": plain(move.changes),
+                "changes": plain(move.changes),
                 "result": move.result,
                 "result_label": move.result_label,
             }
