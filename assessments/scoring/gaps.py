@@ -97,7 +97,7 @@ def dont_know_answers(
 ) -> tuple[Listed, ...]:
     """Every applicable question answered "Don't know", scored or not."""
     return tuple(
-        Listed(q.framework, q.key, q.text, q.required)
+        Listed(q.framework, q.key, q.text, q.required, q.section)
         for q in bank.questions
         if applicability.applies(q.ref) and answer_meaning(q, answers.get(q.ref)) == DONT_KNOW
     )
@@ -108,7 +108,7 @@ def unanswered_questions(
 ) -> tuple[Listed, ...]:
     """Every applicable question without an answer, the profile's included."""
     return tuple(
-        Listed(q.framework, q.key, q.text, q.required)
+        Listed(q.framework, q.key, q.text, q.required, q.section)
         for q in bank.questions
         if applicability.applies(q.ref) and answer_meaning(q, answers.get(q.ref)) is None
     )

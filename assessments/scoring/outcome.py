@@ -216,6 +216,7 @@ class Listed:
     question: str
     text: str
     required: bool = True
+    section: str = ""
 
 
 @dataclass(frozen=True, slots=True)
