@@ -10,9 +10,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from pytest_django import DjangoAssertNumQueries
 
 from assessments import selectors
@@ -22,6 +23,26 @@ from tests.factories import answer, make_assessment
 from tests.test_results import answer_mini, fresh_bank_cache  # noqa: F401 - autouse fixture
 
 READ_URLS = ["assessment_results", "answers_export", "gaps_csv"]
+LINKED = {
+    "assessment_detail": "assessments/<int:pk>/",
+    "report_pdf": "assessments/<int:pk>/report.pdf",
+    "section_detail": "assessments/<int:pk>/sections/<slug:framework>/<slug:section>/",
+}
+
+
+def _stand_in(request: object, **kwargs: object) -> HttpResponse:
+    return HttpResponse("")
+
+
+def _urlpatterns() -> list[URLPattern | URLResolver]:
+    """The real URLs, plus stand-ins for the pages the results page links to that other parts
+    of the app provide (so the links are checked before those parts exist)."""
+    from govcheck.urls import urlpatterns as real
+
+    return [*real, *(path(route, _stand_in, name=name) for name, route in LINKED.items())]
+
+
+urlpatterns = _urlpatterns()
 RESULTS_PAGE_QUERIES = 13
 
 
@@ -91,6 +112,21 @@ def test_results_page_draws_accessible_svg_without_inline_style(
     assert page.count("<desc id=") == 6
     assert " style=" not in page
     assert "<script>" not in page
+
+
+@pytest.mark.urls("tests.test_results_views")
+def test_results_page_links_to_the_assessment_the_report_and_each_question(
+    client: Client, mini_bank: None, organisation: Organisation, assessor: User
+) -> None:
+    assessment = make_assessment(organisation, assessor)
+    answer_mini(assessment, assessor, complete=False)
+    client.force_login(assessor)
+    page = client.get(reverse("assessment_results", args=[assessment.pk])).content.decode()
+    base = f"/assessments/{assessment.pk}/"
+    assert f'href="{base}"' in page
+    assert f'href="{base}report.pdf"' in page
+    assert f'<a href="{base}sections/mini-gate/safeguards/">Is there pre-deployment' in page
+    assert f'<a href="{base}sections/mini-tier/duties/">Are preventive measures' in page
 
 
 def test_submitted_results_are_not_provisional(
