@@ -101,6 +101,7 @@ def _walk_framework(framework: BankFramework, answers: Answers, applicable: set[
     # Derived values change only when a question that sets effects joins the applicable set,
     # so they are computed once per such change rather than once per question.
     memo: list[tuple[str | None, frozenset[str], int | None]] = []
+    screening = framework.screening_refs
 
     def derived_now() -> tuple[str | None, frozenset[str], int | None]:
         # Validation guarantees every screening question precedes the first use of this.
@@ -118,5 +119,5 @@ def _walk_framework(framework: BankFramework, answers: Answers, applicable: set[
             holds = level is not None and level >= question.required_level
         if holds:
             applicable.add(question.ref)
-            if sets_effects(question):
+            if question.ref in screening:
                 memo.clear()

@@ -55,10 +55,11 @@ class BankQuestion:
     supporting: tuple[str, ...] = ()
     remediation: str = ""
     guidance: str = ""
+    ref: QRef = field(init=False, repr=False, compare=False)
+    """The question's address, (framework, key): computed once, read very often."""
 
-    @property
-    def ref(self) -> QRef:
-        return (self.framework, self.key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", (self.framework, self.key))
 
     @property
     def is_scored(self) -> bool:
@@ -109,6 +110,10 @@ class BankFramework:
     def screening(self) -> tuple[BankQuestion, ...]:
         """The questions whose options set a tier, an overlay or a level, in asking order."""
         return tuple(q for q in self.questions if any(o.effects for o in q.options))
+
+    @cached_property
+    def screening_refs(self) -> frozenset[QRef]:
+        return frozenset(q.ref for q in self.screening)
 
 
 @dataclass(frozen=True)
