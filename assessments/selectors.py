@@ -96,7 +96,7 @@ _BANK_CACHE: dict[tuple[int, ...], Bank] = {}
 def pinned_versions(assessment: Assessment) -> list[FrameworkVersion]:
     """The versions an assessment is pinned to, profile first, in framework order."""
     return sorted(
-        assessment.framework_versions.select_related("framework").all(),
+        assessment.framework_versions.select_related("framework__source").all(),
         key=lambda v: (v.framework.kind != "profile", v.framework.order, v.framework.key),
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -11,19 +10,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from assessments import selectors
 from assessments.models import Assessment, Organisation, Source
 from assessments.results import SCORING_RULES_VERSION, results_for_assessment
 from assessments.services.assessments import assessment_submit
 from tests.factories import answer, make_assessment
-
-
-@pytest.fixture(autouse=True)
-def fresh_bank_cache() -> Iterator[None]:
-    """Test databases reuse ids, so a bank cached by version id must not leak between tests."""
-    selectors._BANK_CACHE.clear()
-    yield
-    selectors._BANK_CACHE.clear()
 
 
 def answer_mini(assessment: Assessment, user: User, *, complete: bool = True) -> None:
