@@ -25,7 +25,7 @@ from assessments.answers_io import (
 )
 from assessments.models import AISystem, Answer, Assessment, Organisation
 from tests.factories import make_assessment
-from tests.test_results import answer_mini, fresh_bank_cache  # noqa: F401 - autouse fixture
+from tests.test_results import answer_mini
 
 
 @pytest.fixture

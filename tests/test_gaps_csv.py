@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from assessments.models import Organisation
 from assessments.results import GAP_COLUMNS, csv_safe, gaps_csv, results_for_assessment
 from tests.factories import answer, make_assessment
-from tests.test_results import answer_mini, fresh_bank_cache  # noqa: F401 - autouse fixture
+from tests.test_results import answer_mini
 
 DANGEROUS = ["=SUM(A1:A2)", "+1", "-1+1", "@SUM(A1)", "\tcmd", "\0x", "\rx"]
 

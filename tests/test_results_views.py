@@ -20,7 +20,7 @@ from assessments import selectors
 from assessments.models import Assessment, Organisation
 from assessments.services.assessments import assessment_submit
 from tests.factories import answer, make_assessment
-from tests.test_results import answer_mini, fresh_bank_cache  # noqa: F401 - autouse fixture
+from tests.test_results import answer_mini
 
 READ_URLS = ["assessment_results", "answers_export", "gaps_csv"]
 LINKED = {
