@@ -111,7 +111,7 @@ _BANK_CACHE: dict[tuple[int, ...], Bank] = {}
 
 def pinned_versions(assessment: Assessment) -> list[FrameworkVersion]:
     """The versions an assessment is pinned to, profile first, in framework order."""
-    return _in_asking_order(list(assessment.framework_versions.select_related("framework")))
+    return _in_asking_order(list(assessment.framework_versions.select_related("framework__source")))
 
 
 def bank_for_versions(versions: list[FrameworkVersion]) -> Bank:
@@ -369,7 +369,7 @@ def dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
     ids = [a.pk for a in assessments]
     versions: dict[int, list[FrameworkVersion]] = {pk: [] for pk in ids}
     links = Assessment.framework_versions.through.objects.filter(assessment_id__in=ids)
-    for link in links.select_related("frameworkversion__framework"):
+    for link in links.select_related("frameworkversion__framework__source"):
         versions[link.assessment_id].append(link.frameworkversion)
     answers: dict[int, dict[QRef, AnswerValue]] = {pk: {} for pk in ids}
     rows = Answer.objects.filter(assessment_id__in=ids).values_list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,21 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from assessments.models import Organisation, Role
+from assessments.selectors import _BANK_CACHE
 from tests.factories import make_member, make_organisation
 
 ROOT = Path(settings.BASE_DIR)
 FIXTURES = ROOT / "fixtures"
 MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_bank_cache() -> Iterator[None]:
+    """Published versions never change, so their plain form is cached per process; tests roll
+    the database back and reuse ids, so each test starts with an empty cache."""
+    _BANK_CACHE.clear()
+    yield
+    _BANK_CACHE.clear()
 
 
 @pytest.fixture

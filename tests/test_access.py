@@ -5,7 +5,6 @@ Every URL of the assessment pages is listed once here; each role is checked agai
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -14,7 +13,6 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from assessments import selectors
 from assessments.models import Answer, Assessment, Organisation
 from tests.factories import answer, make_assessment
 
@@ -34,13 +32,6 @@ WRITES = [
     ("assessment_next_round", ()),
 ]
 WRITE_DATA = {"mini-tier.supervision-choices": "yes", "mini-tier.supervision-version": "1"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_bank_cache() -> Iterator[None]:
-    selectors._BANK_CACHE.clear()
-    yield
-    selectors._BANK_CACHE.clear()
 
 
 @pytest.fixture

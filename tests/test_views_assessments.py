@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -11,7 +10,6 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from assessments import selectors
 from assessments.models import Assessment, FrameworkVersion, Organisation, Question
 from assessments.services.assessments import assessment_submit
 from assessments.services.question_bank import (
@@ -20,13 +18,6 @@ from assessments.services.question_bank import (
 )
 from tests.banks import GEN, make_generated_bank
 from tests.factories import answer, make_assessment, make_member, make_organisation
-
-
-@pytest.fixture(autouse=True)
-def _fresh_bank_cache() -> Iterator[None]:
-    selectors._BANK_CACHE.clear()
-    yield
-    selectors._BANK_CACHE.clear()
 
 
 def answer_all_required(assessment: Assessment, user: User) -> None:

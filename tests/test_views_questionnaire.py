@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -18,14 +17,6 @@ from tests.banks import GEN, make_generated_bank
 from tests.factories import answer, make_assessment
 
 HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_bank_cache() -> Iterator[None]:
-    # Rolled-back tests reuse primary keys; a bank cached by version id must not outlive one.
-    selectors._BANK_CACHE.clear()
-    yield
-    selectors._BANK_CACHE.clear()
 
 
 @pytest.fixture

@@ -54,8 +54,8 @@ def derive(
     rules = framework.rules
     triggers: list[Trigger] = []
     settled = True
-    for question in framework.questions:
-        if question.ref not in applicable or not sets_effects(question):
+    for question in framework.screening:
+        if question.ref not in applicable:
             continue
         chosen = selected_options(question, answers.get(question.ref))
         if not chosen:
@@ -98,10 +98,17 @@ def _walk_framework(framework: BankFramework, answers: Answers, applicable: set[
             return None
         return answer.choices
 
+    # Derived values change only when a question that sets effects joins the applicable set,
+    # so they are computed once per such change rather than once per question.
+    memo: list[tuple[str | None, frozenset[str], int | None]] = []
+    screening = framework.screening_refs
+
     def derived_now() -> tuple[str | None, frozenset[str], int | None]:
         # Validation guarantees every screening question precedes the first use of this.
-        now = derive(framework, answers, applicable)
-        return now.tier, now.overlays, now.level
+        if not memo:
+            now = derive(framework, answers, applicable)
+            memo.append((now.tier, now.overlays, now.level))
+        return memo[0]
 
     for question in framework.questions:
         holds = question.condition is None or evaluate(
@@ -112,3 +119,5 @@ def _walk_framework(framework: BankFramework, answers: Answers, applicable: set[
             holds = level is not None and level >= question.required_level
         if holds:
             applicable.add(question.ref)
+            if question.ref in screening:
+                memo.clear()

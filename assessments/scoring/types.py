@@ -5,11 +5,14 @@ Nothing here touches the ORM, the request or settings, so scoring tests need no 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 from .conditions import Condition
+
+T = TypeVar("T")
 
 QRef = tuple[str, str]
 """A question's address: (framework key, question key)."""
@@ -52,10 +55,11 @@ class BankQuestion:
     supporting: tuple[str, ...] = ()
     remediation: str = ""
     guidance: str = ""
+    ref: QRef = field(init=False, repr=False, compare=False)
+    """The question's address, (framework, key): computed once, read very often."""
 
-    @property
-    def ref(self) -> QRef:
-        return (self.framework, self.key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", (self.framework, self.key))
 
     @property
     def is_scored(self) -> bool:
@@ -98,9 +102,18 @@ class BankFramework:
     rules: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
 
-    @property
+    @cached_property
     def questions(self) -> tuple[BankQuestion, ...]:
         return tuple(q for s in self.sections for q in s.questions)
+
+    @cached_property
+    def screening(self) -> tuple[BankQuestion, ...]:
+        """The questions whose options set a tier, an overlay or a level, in asking order."""
+        return tuple(q for q in self.questions if any(o.effects for o in q.options))
+
+    @cached_property
+    def screening_refs(self) -> frozenset[QRef]:
+        return frozenset(q.ref for q in self.screening)
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,7 @@ class Bank:
 
     frameworks: tuple[BankFramework, ...]
     _index: dict[QRef, BankQuestion] = field(default_factory=dict, init=False, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for framework in self.frameworks:
@@ -118,15 +132,25 @@ class Bank:
     def question(self, ref: QRef) -> BankQuestion:
         return self._index[ref]
 
+    def has(self, ref: QRef) -> bool:
+        return ref in self._index
+
     def framework(self, key: str) -> BankFramework:
         for framework in self.frameworks:
             if framework.key == key:
                 return framework
         raise KeyError(key)
 
-    @property
+    @cached_property
     def questions(self) -> tuple[BankQuestion, ...]:
         return tuple(q for f in self.frameworks for q in f.questions)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What compute() gives, worked out once per bank: a bank never changes."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        result: T = self._memo[key]
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,17 +170,19 @@ Answers = Mapping[QRef, AnswerValue]
 
 
 def selected_options(question: BankQuestion, answer: AnswerValue | None) -> tuple[BankOption, ...]:
-    if answer is None:
+    if answer is None or not answer.choices:
         return ()
-    return tuple(o for o in question.options if o.key in answer.choices)
+    choices = answer.choices
+    return tuple([o for o in question.options if o.key in choices])
 
 
 def answer_meaning(question: BankQuestion, answer: AnswerValue | None) -> str | None:
     """PLAIN, NOT_APPLICABLE, DONT_KNOW, or None when unanswered."""
     if answer is None or not answer.is_given:
         return None
-    for option in selected_options(question, answer):
-        if option.meaning != PLAIN:
+    choices = answer.choices
+    for option in question.options:
+        if option.meaning != PLAIN and option.key in choices:
             return option.meaning
     return PLAIN
 

@@ -227,9 +227,9 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     missing = missing_required(locked)
     if missing:
         raise SubmissionRefused(missing)
+    locked.status = Assessment.Status.SUBMITTED  # first, so the snapshot is not provisional
     locked.results = results_for_assessment(locked, live=True)
     locked.scoring_rules_version = SCORING_RULES_VERSION
-    locked.status = Assessment.Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.submitted_by = user
     locked.save()

@@ -15,7 +15,6 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
 
-from assessments import selectors
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
@@ -50,13 +49,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def base_url(live_server: Any) -> str:
     """The live server; defined here so that pytest-playwright's own fallback is not used."""
     return str(live_server.url)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_bank_cache() -> Iterator[None]:
-    selectors._BANK_CACHE.clear()
-    yield
-    selectors._BANK_CACHE.clear()
 
 
 class Watch:

@@ -1,0 +1,271 @@
+"""Answers in and out as a documented JSON file (docs/answers-format.md).
+
+Export writes one canonical file per assessment; import checks the whole file first and then
+creates a new draft through `assessment_start` and `answer_record` in one transaction, so a
+refused file creates nothing. Export, import, export gives identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Assessment, Framework, FrameworkVersion, Organisation, Question
+from .scoring.types import PROFILE
+from .selectors import answers_for_assessment, bank_for_assessment, pinned_versions
+from .services.assessments import (
+    AnswerInput,
+    answer_record,
+    assessment_start,
+    current_published_versions,
+)
+
+FORMAT = "govcheck.answers"
+FORMAT_VERSION = 1
+TOP_FIELDS = ("format", "version", "system", "frameworks", "answers")
+SYSTEM_FIELDS = ("name", "description")
+ANSWER_FIELDS = ("framework", "question", "options", "text", "note", "reason", "evidence")
+MAX_FILE_BYTES = 2_000_000
+
+
+class AnswersFileRefused(ValueError):
+    """A file that cannot be imported; the message names the problem."""
+
+
+# Export --------------------------------------------------------------------------------
+
+
+def answers_export(*, assessment: Assessment) -> dict[str, Any]:
+    """The assessment's system, pinned versions and every stored answer, in asking order."""
+    bank = bank_for_assessment(assessment)
+    stored = answers_for_assessment(assessment)
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "system": {"name": assessment.system.name, "description": assessment.system.description},
+        "frameworks": {v.framework.key: v.label for v in pinned_versions(assessment)},
+        "answers": [
+            {
+                "framework": q.framework,
+                "question": q.key,
+                "options": list(stored[q.ref].choices),
+                "text": stored[q.ref].text,
+                "note": stored[q.ref].note,
+                "reason": stored[q.ref].reason,
+                "evidence": list(stored[q.ref].evidence),
+            }
+            for q in bank.questions
+            if q.ref in stored
+        ],
+    }
+
+
+def answers_dump(data: dict[str, Any]) -> str:
+    """The canonical text of an answers file: the same data always gives the same bytes."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def answers_filename(assessment: Assessment) -> str:
+    return f"answers-{assessment.pk}-round-{assessment.round}.json"
+
+
+# Reading a file ------------------------------------------------------------------------
+
+
+@dataclass
+class AnswerLine:
+    index: int
+    framework: str
+    question: str
+    given: AnswerInput
+
+    @property
+    def where(self) -> str:
+        return f"answers[{self.index}] ({self.framework}/{self.question})"
+
+
+@dataclass
+class AnswersFile:
+    name: str
+    description: str
+    frameworks: dict[str, str]
+    answers: list[AnswerLine] = field(default_factory=list)
+
+
+def answers_parse(raw: str | bytes) -> AnswersFile:
+    """The file's content, checked for shape and types; AnswersFileRefused otherwise."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_FILE_BYTES:
+            raise AnswersFileRefused(f"The file is larger than {MAX_FILE_BYTES:,} bytes.")
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise AnswersFileRefused("The file is not UTF-8 text.") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise AnswersFileRefused(
+            f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from None
+    top = _fields(data, TOP_FIELDS, "the file", required=TOP_FIELDS)
+    if top["format"] != FORMAT:
+        raise AnswersFileRefused(f"'format' must be \"{FORMAT}\", not {top['format']!r}.")
+    if top["version"] != FORMAT_VERSION:
+        raise AnswersFileRefused(
+            f"Format version {top['version']!r} is not supported (only {FORMAT_VERSION})."
+        )
+    system = _fields(top["system"], SYSTEM_FIELDS, "'system'", required=("name",))
+    name = _text(system["name"], "system name").strip()
+    if not name:
+        raise AnswersFileRefused("The system name is empty.")
+    return AnswersFile(
+        name=name,
+        description=_text(system.get("description", ""), "system description"),
+        frameworks=_frameworks(top["frameworks"]),
+        answers=_answer_lines(top["answers"]),
+    )
+
+
+def _fields(
+    value: Any, allowed: tuple[str, ...], what: str, required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise AnswersFileRefused(f"{what[0].upper()}{what[1:]} must be a JSON object.")
+    unknown = [k for k in value if k not in allowed]
+    if unknown:
+        raise AnswersFileRefused(f"Unknown field(s) in {what}: {', '.join(map(str, unknown))}.")
+    missing = [k for k in required if k not in value]
+    if missing:
+        raise AnswersFileRefused(f"Missing field(s) in {what}: {', '.join(missing)}.")
+    return value
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise AnswersFileRefused(f"The {what} must be text.")
+    return value
+
+
+def _texts(value: Any, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise AnswersFileRefused(f"The {what} must be a list of text.")
+    return list(value)
+
+
+def _frameworks(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not value:
+        raise AnswersFileRefused("'frameworks' must map each framework key to a version label.")
+    for key, label in value.items():
+        _text(label, f"version label of framework '{key}'")
+    if not [k for k in value if k != PROFILE]:
+        raise AnswersFileRefused("'frameworks' names no framework besides the profile.")
+    return dict(value)
+
+
+def _answer_lines(value: Any) -> list[AnswerLine]:
+    if not isinstance(value, list):
+        raise AnswersFileRefused("'answers' must be a list.")
+    lines = []
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(value):
+        what = f"answers[{index}]"
+        raw = _fields(item, ANSWER_FIELDS, what, required=("framework", "question"))
+        line = AnswerLine(
+            index=index,
+            framework=_text(raw["framework"], f"framework of {what}"),
+            question=_text(raw["question"], f"question of {what}"),
+            given=AnswerInput(
+                choices=_texts(raw.get("options", []), f"options of {what}"),
+                text=_text(raw.get("text", ""), f"text of {what}"),
+                note=_text(raw.get("note", ""), f"note of {what}"),
+                reason=_text(raw.get("reason", ""), f"reason of {what}"),
+                evidence=_texts(raw.get("evidence", []), f"evidence of {what}"),
+            ),
+        )
+        if (line.framework, line.question) in seen:
+            raise AnswersFileRefused(f"{line.where}: the question is answered twice.")
+        seen.add((line.framework, line.question))
+        lines.append(line)
+    return lines
+
+
+# Checking against the question bank, and importing -------------------------------------
+
+
+def _versions(frameworks: dict[str, str]) -> list[FrameworkVersion]:
+    known = set(Framework.objects.filter(key__in=list(frameworks)).values_list("key", flat=True))
+    unknown = sorted(set(frameworks) - known)
+    if unknown:
+        raise AnswersFileRefused(f"Unknown framework(s): {', '.join(unknown)}.")
+    try:
+        versions = current_published_versions([k for k in frameworks if k != PROFILE])
+    except ValidationError as exc:
+        raise AnswersFileRefused(" ".join(exc.messages)) from None
+    current = {v.framework.key: v.label for v in versions}
+    for key, label in frameworks.items():
+        if current[key] != label:
+            raise AnswersFileRefused(
+                f"{key} version '{label}' is not the current published version "
+                f"({current[key]}); answers can only be imported into the current one."
+            )
+    return versions
+
+
+def _questions(versions: list[FrameworkVersion]) -> dict[tuple[str, str], Question]:
+    rows = (
+        Question.objects.filter(version__in=versions)
+        .select_related("version__framework")
+        .prefetch_related("options")
+    )
+    return {(q.version.framework.key, q.key): q for q in rows}
+
+
+def _check_line(line: AnswerLine, questions: dict[tuple[str, str], Question]) -> Question:
+    question = questions.get((line.framework, line.question))
+    if question is None:
+        raise AnswersFileRefused(f"{line.where}: no such question in the listed version.")
+    options = {o.key: o for o in question.options.all()}
+    for choice in line.given.choices:
+        if choice not in options:
+            raise AnswersFileRefused(
+                f"{line.where}: '{choice}' is not an option of this question "
+                f"(options: {', '.join(options) or 'none, it takes text'})."
+            )
+    if line.given.text and question.kind != Question.Kind.TEXT:
+        raise AnswersFileRefused(f"{line.where}: text is given for a choice question.")
+    na = any(options[c].meaning == "na" for c in line.given.choices)
+    if line.given.reason and not na:
+        raise AnswersFileRefused(f"{line.where}: a reason is given but the answer is not N/A.")
+    return question
+
+
+@transaction.atomic
+def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) -> Assessment:
+    """A new draft assessment holding the file's answers; AnswersFileRefused, with nothing
+    created, when the file is malformed or does not fit the current question bank."""
+    parsed = answers_parse(raw)
+    questions = _questions(_versions(parsed.frameworks))
+    listed = set(parsed.frameworks)
+    for line in parsed.answers:
+        if line.framework not in listed:
+            raise AnswersFileRefused(f"{line.where}: framework not listed in 'frameworks'.")
+        _check_line(line, questions)
+    assessment = assessment_start(
+        organisation=organisation,
+        user=user,
+        system_name=parsed.name,
+        system_description=parsed.description,
+        framework_keys=[k for k in parsed.frameworks if k != PROFILE],
+    )
+    for line in parsed.answers:
+        question = questions[(line.framework, line.question)]
+        try:
+            answer_record(assessment=assessment, user=user, question=question, given=line.given)
+        except ValidationError as exc:
+            raise AnswersFileRefused(f"{line.where}: {' '.join(exc.messages)}") from None
+    return assessment

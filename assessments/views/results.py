@@ -1,0 +1,121 @@
+"""Results page, answers download and upload, gaps as CSV."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments.answers_io import (
+    MAX_FILE_BYTES,
+    AnswersFileRefused,
+    answers_dump,
+    answers_export,
+    answers_filename,
+    answers_import,
+)
+from assessments.charts import radar, scored_sections, section_bars
+from assessments.models import Assessment
+from assessments.results import gaps_csv, results_for_assessment
+from assessments.selectors import assessment_get_for_user, organisation_get_for_user
+
+
+class AnswersUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Answers file (JSON)",
+        help_text="A file downloaded from GovCheck, or written to docs/answers-format.md.",
+    )
+
+
+@login_required
+@require_GET
+def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(user=request.user, pk=pk)
+    results = results_for_assessment(assessment)
+    context = results_context(assessment, results)
+    return render(request, "assessments/results.html", context)
+
+
+@login_required
+@require_GET
+def answers_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(user=request.user, pk=pk)
+    text = answers_dump(answers_export(assessment=assessment))
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{answers_filename(assessment)}"'
+    return response
+
+
+@login_required
+@require_GET
+def gaps_csv_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get_for_user(user=request.user, pk=pk)
+    text = "\ufeff" + gaps_csv(results_for_assessment(assessment))  # the BOM tells Excel UTF-8
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"gaps-{assessment.pk}-round-{assessment.round}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answers_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, membership = organisation_get_for_user(user=request.user, slug=slug)
+    if not membership.can_edit:
+        raise PermissionDenied("Viewers cannot create assessments.")
+    form = AnswersUploadForm(request.POST or None, request.FILES or None)
+    status = HTTPStatus.OK
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        raw = form.cleaned_data["file"].read(MAX_FILE_BYTES + 1)
+        try:
+            created = answers_import(organisation=organisation, user=request.user, raw=raw)
+        except AnswersFileRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, "The answers were imported into a new draft assessment.")
+            return redirect("assessment_results", pk=created.pk)
+    if form.errors:
+        status = HTTPStatus.BAD_REQUEST
+    context = {"form": form, "organisation": organisation}
+    return render(request, "assessments/results_import.html", context, status=status)
+
+
+def results_context(assessment: Assessment, results: dict[str, Any]) -> dict[str, Any]:
+    """What the results page shows: the results, with charts and citations joined in."""
+    sources = results.get("sources", {})
+    names = {f["key"]: f["name"] for f in results["frameworks"]}
+    frameworks = [
+        {
+            "data": f,
+            "sections": scored_sections(f),
+            "bars": section_bars(f, f"bars-{f['key']}"),
+            "radar": radar(f, f"radar-{f['key']}"),
+        }
+        for f in results["frameworks"]
+    ]
+    gaps = [
+        gap
+        | {
+            "framework_name": names.get(gap["framework"], gap["framework"]),
+            "citation": sources.get(gap["source"], {}).get("citation", ""),
+        }
+        for gap in results["gaps"]
+    ]
+    return {
+        "assessment": assessment,
+        "results": results,
+        "frameworks": frameworks,
+        "gaps": gaps,
+        "critical_count": sum(1 for g in gaps if g["critical"]),
+        "framework_names": names,
+        "sources": list(sources.values()),
+    }

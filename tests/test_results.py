@@ -1,0 +1,135 @@
+"""Results of an assessment: live and provisional for a draft, a fixed snapshot once submitted."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from assessments.models import Assessment, Organisation, Source
+from assessments.results import SCORING_RULES_VERSION, results_for_assessment
+from assessments.services.assessments import assessment_submit
+from tests.factories import answer, make_assessment
+
+
+def answer_mini(assessment: Assessment, user: User, *, complete: bool = True) -> None:
+    """A permit-tier, ASL-3 assessment of the miniature bank with a gap of every kind."""
+    answer(assessment, user, "profile", "role", "rnd", "provision")
+    answer(assessment, user, "profile", "foundation-model", "yes")
+    answer(assessment, user, "mini-maturity", "requirements", "partly", note="=1+1")
+    answer(assessment, user, "mini-maturity", "reviews", "dont-know")
+    answer(assessment, user, "mini-maturity", "metrics", "harmful-output")
+    answer(assessment, user, "mini-tier", "negative-list", "yes")
+    answer(assessment, user, "mini-tier", "high-risk", "yes")
+    answer(assessment, user, "mini-tier", "permit-held", "no")
+    answer(assessment, user, "mini-tier", "supervision", "partly")
+    answer(assessment, user, "mini-gate", "frontier", "yes")
+    answer(assessment, user, "mini-gate", "misuse-uplift", "yes")
+    answer(assessment, user, "mini-gate", "weights-security", "partly")
+    answer(assessment, user, "mini-gate", "red-team", "no")
+    if complete:
+        answer(assessment, user, "mini-tier", "preventive", "yes")
+        answer(assessment, user, "mini-gate", "pause", "yes")
+
+
+@pytest.fixture
+def assessment(mini_bank: None, organisation: Organisation, assessor: User) -> Assessment:
+    started = make_assessment(organisation, assessor)
+    answer_mini(started, assessor)
+    return started
+
+
+def framework(results: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(f for f in results["frameworks"] if f["key"] == key)
+
+
+def test_draft_results_are_live_and_provisional(assessment: Assessment) -> None:
+    results = results_for_assessment(assessment)
+    assert results["provisional"] is True
+    assert results["scoring_rules_version"] == SCORING_RULES_VERSION
+    assert framework(results, "mini-tier")["tier"]["key"] == "permit"
+    gates = framework(results, "mini-gate")["gates"]
+    assert gates["required_level_label"] == "ASL-3"
+    assert {g["key"]: g["decision"] for g in gates["gates"]} == {
+        "scaling": "proceed_with_conditions",
+        "deployment": "pause",
+    }
+    assert [(g["question"], g["why_critical"]) for g in results["gaps"][:2]] == [
+        ("red-team", "gate-blocking"),
+        ("permit-held", "permit-related"),
+    ]
+    assert [d["question"] for d in results["dont_know"]] == ["reviews"]
+
+
+def test_draft_results_follow_the_answers(assessment: Assessment, assessor: User) -> None:
+    answer(assessment, assessor, "mini-gate", "red-team", "yes")
+    gates = framework(results_for_assessment(assessment), "mini-gate")["gates"]
+    assert [g["decision"] for g in gates["gates"]] == ["proceed_with_conditions"] * 2
+
+
+def test_results_carry_the_citation_of_every_source_cited(assessment: Assessment) -> None:
+    sources = results_for_assessment(assessment)["sources"]
+    assert {"zhou-hui", "sellitto", "wang-xiaohong", "anthropic-rsp"} <= set(sources)
+    zhou = Source.objects.get(key="zhou-hui")
+    assert sources["zhou-hui"]["citation"] == zhou.citation()
+    assert sources["zhou-hui"]["authors"] == zhou.authors
+    assert "周辉" in sources["zhou-hui"]["citation"]
+    assert sources["zhou-hui"]["pages"] == zhou.pages
+    gap_sources = {g["source"] for g in results_for_assessment(assessment)["gaps"]}
+    assert gap_sources <= set(sources)
+
+
+def test_submission_stores_a_snapshot_that_never_changes(
+    assessment: Assessment, assessor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submitted = assessment_submit(assessment=assessment, user=assessor)
+    stored = Assessment.objects.get(pk=submitted.pk)
+    assert stored.scoring_rules_version == SCORING_RULES_VERSION
+    assert stored.results is not None
+    assert stored.results["provisional"] is False
+    snapshot = json.loads(json.dumps(stored.results))
+    Source.objects.filter(key="zhou-hui").update(title="Renamed later")
+    monkeypatch.setattr("assessments.results.score", lambda bank, answers: 1 / 0)
+    assert results_for_assessment(stored) == snapshot
+    assert snapshot["sources"]["zhou-hui"]["title"] != "Renamed later"
+
+
+def test_live_results_of_a_submitted_assessment_are_computed_again(
+    assessment: Assessment, assessor: User
+) -> None:
+    submitted = assessment_submit(assessment=assessment, user=assessor)
+    Assessment.objects.filter(pk=submitted.pk).update(results={"frameworks": []})
+    stored = Assessment.objects.get(pk=submitted.pk)
+    assert results_for_assessment(stored) == {"frameworks": []}
+    live = results_for_assessment(stored, live=True)
+    assert live["provisional"] is False
+    assert framework(live, "mini-tier")["tier"]["key"] == "permit"
+
+
+def test_assessment_results_command_prints_the_summary_shape(assessment: Assessment) -> None:
+    out = StringIO()
+    call_command("assessment_results", str(assessment.pk), "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+    tier = framework(printed, "mini-tier")
+    assert (tier["tier"], tier["overlays"]) == ("permit", ["high-risk"])
+    gate = framework(printed, "mini-gate")
+    assert gate["required_level"] == 3
+    assert {"key": "deployment", "decision": "pause", "blocking": ["red-team"]}.items() <= next(
+        g for g in gate["gates"] if g["key"] == "deployment"
+    ).items()
+    assert framework(printed, "mini-maturity")["sections"][0].keys() >= {"key", "score"}
+    assert printed["gaps"][0].keys() >= {"framework", "question", "priority"}
+    assert printed["gaps"][0]["question"] == "red-team"
+
+
+def test_assessment_results_command_prints_a_readable_summary(assessment: Assessment) -> None:
+    out = StringIO()
+    call_command("assessment_results", str(assessment.pk), stdout=out)
+    text = out.getvalue()
+    assert "Tier: Administrative permit" in text
+    assert "Before deployment: Pause" in text
+    assert "(provisional)" in text
