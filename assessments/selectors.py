@@ -315,6 +315,7 @@ def answer_history_for_assessment(assessment: Assessment) -> QuerySet[Any]:
 
 
 def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's memberships with their users, by username."""
     return (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
@@ -323,6 +324,7 @@ def members_of(organisation: Organisation) -> QuerySet[Membership]:
 
 
 def invitations_pending(organisation: Organisation, *, now: dt.datetime) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor expired, newest first."""
     return Invitation.objects.filter(
         organisation=organisation, accepted_at__isnull=True, expires_at__gt=now
     ).order_by("-created_at")

@@ -221,3 +221,16 @@ def test_organisation_menu_lists_every_membership(client: Client, owner: User) -
     assert '<option value="zeta" selected>Zeta</option>' in html
     client.force_login(make_user("x"))
     assert "Zeta" not in client.get(reverse("dashboard"), follow=True).content.decode()
+
+
+def test_accepting_an_invitation_never_lowers_an_existing_role(
+    client: Client, owner: User, assessor: User
+) -> None:
+    path = invite(client, owner, "adam@example.org", "viewer")
+    client.force_login(assessor)
+    client.post(path)
+    assert Membership.objects.get(user=assessor).role == "assessor"
+    path = invite(client, owner, "adam@example.org", "owner")
+    client.force_login(assessor)
+    client.post(path)
+    assert Membership.objects.get(user=assessor).role == "owner"

@@ -48,6 +48,7 @@ TEMPLATE = "assessments/section_detail.html"
 
 
 def find_section(bank: Bank, framework: str, section: str) -> tuple[BankFramework, BankSection]:
+    """The framework and section of the pinned bank; Http404 for keys it does not have."""
     for fw in bank.frameworks:
         if fw.key == framework:
             for sec in fw.sections:
@@ -57,6 +58,7 @@ def find_section(bank: Bank, framework: str, section: str) -> tuple[BankFramewor
 
 
 def can_edit(assessment: Assessment) -> bool:
+    """Owners and assessors change a draft; nobody changes a submitted assessment."""
     return bool(assessment.membership.can_edit) and not assessment.is_submitted  # type: ignore[attr-defined]
 
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.models import Assessment, Source
-from assessments.scoring.applicability import Applicability
 from assessments.scoring.progress import Progress
 from assessments.scoring.types import (
     NOT_APPLICABLE,
@@ -155,7 +154,7 @@ def fragment(partial: str, context: Fragment) -> SafeString:
 
 _QUESTIONS: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
 _QUESTIONS_LOCK = threading.Lock()
-QUESTIONS_KEPT = 20_000
+QUESTIONS_KEPT = 10_000
 
 
 def render_question(item: QuestionItem, *, can_edit: bool, oob: bool = False) -> SafeString:
@@ -220,6 +219,7 @@ def question_item(
     sources: Mapping[str, Source] | None = None,
     reference: Mapping[str, Any] | None = None,
 ) -> QuestionItem:
+    """The view of one question with its stored answer (if any) and its citations."""
     answer = state.value if state else EMPTY
     sources = sources or {}
     return QuestionItem(
@@ -328,12 +328,9 @@ def flat_sections(entries: list[FrameworkEntry]) -> list[SectionEntry]:
 
 
 def next_incomplete(entries: list[FrameworkEntry]) -> SectionEntry | None:
+    """Where to go on: the first section with applicable questions left, else the first."""
     sections = flat_sections(entries)
     return next((s for s in sections if not s.complete), sections[0] if sections else None)
-
-
-def applicable_refs(applicability: Applicability, questions: Iterable[BankQuestion]) -> set[QRef]:
-    return {q.ref for q in questions if applicability.applies(q.ref)}
 
 
 def memo_clear(*, parts: bool = True) -> None:

@@ -54,12 +54,14 @@ class SaveOutcome:
 
 
 def value_of(answer: Answer) -> AnswerValue:
+    """A stored answer as plain data."""
     return AnswerValue(
         tuple(answer.choices), answer.text, answer.note, answer.reason, tuple(answer.evidence)
     )
 
 
 def conflict_of(bank: Bank, ref: QRef, current: Answer, yours: AnswerValue) -> Conflict:
+    """Both answers, labelled, for the person to choose between."""
     question = bank.question(ref)
     by = current.updated_by.get_username() if current.updated_by else "Someone"
     return Conflict(
@@ -194,6 +196,7 @@ def _query_dict(pairs: Any) -> QueryDict:
 
 
 def as_value(given: AnswerInput) -> AnswerValue:
+    """An answer as given, as plain data."""
     return AnswerValue(
         tuple(given.choices), given.text, given.note, given.reason, tuple(given.evidence)
     )
