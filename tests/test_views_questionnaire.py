@@ -288,6 +288,7 @@ def test_without_javascript_a_section_saves_in_one_post_and_reports_refusals(
     assert refused.status_code == HTTPStatus.OK
     html = refused.content.decode()
     assert "could not be saved" in html
+    assert '<a href="#q__mini-maturity__requirements__reason">Question 1</a>' in html
     assert 'aria-describedby="q__mini-maturity__requirements__reason-error"' in html
     assert "Say briefly why this question does not apply." in html
     data["mini-maturity.requirements-choices"] = "yes"

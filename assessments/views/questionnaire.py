@@ -92,6 +92,7 @@ def section_context(
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
         "can_edit": can_edit(assessment),
         "answer_url": answer_url_prefix(assessment),
+        "refused": [i for i in items if i.conflict or any(i.errors.values())],
     }
 
 

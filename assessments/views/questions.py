@@ -120,6 +120,17 @@ class QuestionItem:
         return fragment("question_extra", self.extra_key())
 
     @property
+    def problem(self) -> tuple[str, str]:
+        """(the id of the field to fix, what is wrong) for the list of refused answers."""
+        if self.conflict:
+            return f"{self.dom_id}__conflict-panel", "someone else changed it; choose an answer"
+        for field_key in ("reason", "evidence"):
+            if self.errors[field_key]:
+                return f"{self.dom_id}__{field_key}", self.errors[field_key]
+        first = self.options[0].input_id if self.options else f"{self.dom_id}__text"
+        return first, self.errors["choices"]
+
+    @property
     def input_type(self) -> str:
         return "checkbox" if self.question.kind == "multiple" else "radio"
 

@@ -155,7 +155,12 @@ def test_without_javascript_a_section_is_saved_by_its_button(
     page.get_by_role("radio", name="Not applicable").check()
     page.get_by_role("button", name="Save this section").click()
     expect(page.get_by_text("could not be saved")).to_be_visible()
-    expect(page.get_by_text("Say briefly why this question does not apply.")).to_be_visible()
+    expect(page.locator(".field-error")).to_have_text(
+        "Say briefly why this question does not apply."
+    )
+    # The list of refused answers links to the field to fix.
+    page.get_by_role("alert").get_by_role("link", name="Question 1").click()
+    expect(page.get_by_label("Why does this question not apply?")).to_be_focused()
     page.get_by_label("Why does this question not apply?").fill("Bought in.")
     page.get_by_role("button", name="Save and continue to “Evidence”").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evidence")
