@@ -7,13 +7,20 @@ violation or a console error fails the test.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+)
 
 from tests.factories import PASSWORD
 
@@ -72,8 +79,12 @@ class Watch:
         text = message.text
         if "Content Security Policy" in text or "Content-Security-Policy" in text:
             self.csp.append(text)
-        elif message.type == "error" and not _expected_error(text):
-            self.errors.append(text)
+        elif message.type == "error" and not _expected_error(text, message.location):
+            self.errors.append(f"{text} at {message.location.get('url')}")
+
+    def response(self, response: Response) -> None:
+        if "/static/" in response.url and response.status >= 400:
+            self.errors.append(f"{response.status} for {response.url}")
 
     def assert_clean(self) -> None:
         assert self.foreign == [], f"requests to another host: {self.foreign}"
@@ -81,9 +92,11 @@ class Watch:
         assert self.errors == [], f"console errors: {self.errors}"
 
 
-def _expected_error(text: str) -> bool:
-    # Failed saves that a test provokes on purpose (signed out, conflict, refused, offline).
-    return "Failed to load resource" in text
+def _expected_error(text: str, location: Mapping[str, Any]) -> bool:
+    """Replies that tests provoke on purpose: refused, conflicting or signed-out saves, and a
+    refused submission."""
+    url = str(location.get("url", ""))
+    return "Failed to load resource" in text and ("/answers/" in url or url.endswith("/submit/"))
 
 
 @pytest.fixture
@@ -94,6 +107,7 @@ def watch(live_server: Any) -> Watch:
 def watched(context: BrowserContext, watch: Watch) -> BrowserContext:
     """Record what the context's pages request and report (see Watch)."""
     context.on("request", watch.request)
+    context.on("response", watch.response)
     context.on("console", watch.console)
     context.on("page", lambda page: page.on("pageerror", lambda exc: watch.errors.append(str(exc))))
     return context
