@@ -334,6 +334,16 @@
     // Conflicts ----------------------------------------------------------------------------
 
     clicked(event) {
+      const clear = event.target.closest("[data-clear]");
+      if (clear) {
+        const question = clear.closest("[data-question]");
+        question.querySelectorAll("[data-field=choices] input").forEach((input) => {
+          input.checked = false;
+        });
+        this.remember(question);
+        this.send(this.urlOf(question));
+        return;
+      }
       const button = event.target.closest("[data-conflict]");
       if (!button) return;
       const question = button.closest("[data-question]");
@@ -423,6 +433,7 @@
   }
 
   function start() {
+    document.documentElement.classList.add("has-js");
     document.querySelectorAll("form[data-autosave]").forEach(function (form) {
       form.autosave = new Autosave(form);
     });

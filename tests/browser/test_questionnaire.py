@@ -65,6 +65,11 @@ def test_answer_reload_conditions_progress_and_submit(
     choose(page, "mini-maturity", "requirements", "No")
     expect(reviews).to_be_hidden()
     expect(overall(page)).to_contain_text("3 of 10")
+    requirements = question(page, "mini-maturity", "requirements")
+    requirements.get_by_role("button", name="Clear this answer").click()
+    expect(requirements.locator(".save-status")).to_have_text("Saved")
+    expect(overall(page)).to_contain_text("2 of 10")
+    choose(page, "mini-maturity", "requirements", "No")
     nav_design = page.locator(".navigator a", has_text="Design").locator("xpath=..")
     expect(nav_design).to_contain_text("1/1")
 
