@@ -31,6 +31,7 @@ from .models import (
 )
 from .selectors import bank_for_versions
 from .services.question_bank import framework_version_new_draft, framework_version_publish
+from .views.questions import preview_item
 
 
 def _locked(version: FrameworkVersion | None) -> bool:
@@ -200,10 +201,13 @@ class QuestionAdmin(LockedAdmin):
             Question.objects.select_related("version__framework", "source"), pk=pk
         )
         bank = bank_for_versions([question.version])
+        bank_question = bank.question((question.version.framework.key, question.key))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Preview: {question.key}",
-            "question": bank.question((question.version.framework.key, question.key)),
+            "question": bank_question,
+            "item": preview_item(bank_question),
+            "can_edit": True,
             "source": question.source,
             "opts": self.model._meta,
             "preview": True,

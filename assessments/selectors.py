@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import FloatField, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 
-from .models import Answer, Assessment, FrameworkVersion, Membership, Organisation, Question
+from .models import (
+    Answer,
+    Assessment,
+    FrameworkVersion,
+    Invitation,
+    Jurisdiction,
+    Membership,
+    NegativeListCategory,
+    Organisation,
+    Question,
+)
+from .scoring.applicability import evaluate_applicability
 from .scoring.conditions import parse_condition
+from .scoring.progress import progress
 from .scoring.types import (
     AnswerValue,
     Bank,
@@ -95,10 +111,7 @@ _BANK_CACHE: dict[tuple[int, ...], Bank] = {}
 
 def pinned_versions(assessment: Assessment) -> list[FrameworkVersion]:
     """The versions an assessment is pinned to, profile first, in framework order."""
-    return sorted(
-        assessment.framework_versions.select_related("framework__source").all(),
-        key=lambda v: (v.framework.kind != "profile", v.framework.order, v.framework.key),
-    )
+    return _in_asking_order(list(assessment.framework_versions.select_related("framework__source")))
 
 
 def bank_for_versions(versions: list[FrameworkVersion]) -> Bank:
@@ -189,3 +202,194 @@ def answers_for_assessment(assessment: Assessment) -> dict[QRef, AnswerValue]:
         (fw, key): AnswerValue(tuple(choices), text, note, reason, tuple(evidence))
         for fw, key, choices, text, note, reason, evidence in rows
     }
+
+
+# Answers with their versions, reference data, rounds and history ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerState:
+    """A stored answer as the questionnaire shows it: the value and the version it is at."""
+
+    value: AnswerValue
+    version: int
+
+
+def answer_states_for_assessment(assessment: Assessment) -> dict[QRef, AnswerState]:
+    """Every stored answer with its version, in one query."""
+    rows = Answer.objects.filter(assessment=assessment).values_list(
+        "question__version__framework__key",
+        "question__key",
+        "choices",
+        "text",
+        "note",
+        "reason",
+        "evidence",
+        "version",
+    )
+    return {
+        (fw, key): AnswerState(
+            AnswerValue(tuple(choices), text, note, reason, tuple(evidence)), version
+        )
+        for fw, key, choices, text, note, reason, evidence, version in rows
+    }
+
+
+def question_for_assessment(*, assessment: Assessment, framework: str, key: str) -> Question:
+    """The pinned question with its options; Http404 when the assessment does not ask it."""
+    question = (
+        Question.objects.filter(
+            version__assessments=assessment, version__framework__key=framework, key=key
+        )
+        .select_related("version__framework")
+        .prefetch_related("options")
+        .first()
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
+def reference_data(*, tags: set[str], on: dt.date) -> dict[str, Any]:
+    """The admin-maintained data in force on a date for the reference tags asked for."""
+    data: dict[str, Any] = {}
+    if "reference:negative-list" in tags:
+        data["negative_list"] = list(
+            NegativeListCategory.objects.filter(effective_from__lte=on)
+            .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on))
+            .select_related("jurisdiction")
+            .order_by("jurisdiction__name", "title")
+        )
+    if "reference:foundation-model-scale" in tags:
+        data["scales"] = list(Jurisdiction.objects.exclude(foundation_model_scale=""))
+    return data
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """What the start of a round took from the previous one."""
+
+    previous: Assessment
+    carried: int
+    removed: list[tuple[str, str, str]]  # framework, key, text of questions no longer asked
+    not_carried: list[tuple[str, str, str]]  # still asked, but the old answer no longer fits
+
+
+def carry_over_for_assessment(assessment: Assessment) -> CarryOver | None:
+    """Compare a round with the previous one by question key; None for a first round."""
+    previous = assessment.previous
+    if previous is None:
+        return None
+    old = Answer.objects.filter(assessment=previous).values_list(
+        "question__version__framework__key", "question__key", "question__text"
+    )
+    current = set(
+        Question.objects.filter(version__assessments=assessment).values_list(
+            "version__framework__key", "key"
+        )
+    )
+    answered = set(
+        Answer.objects.filter(assessment=assessment).values_list(
+            "question__version__framework__key", "question__key"
+        )
+    )
+    removed, not_carried, carried = [], [], 0
+    for fw, key, text in old:
+        if (fw, key) not in current:
+            removed.append((fw, key, text))
+        elif (fw, key) in answered:
+            carried += 1
+        else:
+            not_carried.append((fw, key, text))
+    return CarryOver(previous, carried, removed, not_carried)
+
+
+def answer_history_for_assessment(assessment: Assessment) -> QuerySet[Any]:
+    """Every recorded change of the assessment's answers, newest first, with who made it."""
+    records: QuerySet[Any] = (
+        Answer.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user", "question__version__framework")
+        .order_by("-history_date", "-history_id")
+    )
+    return records
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's memberships with their users, by username."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def invitations_pending(organisation: Organisation, *, now: dt.datetime) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor expired, newest first."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, expires_at__gt=now
+    ).order_by("-created_at")
+
+
+def invitation_get_by_token(*, token: str, now: dt.datetime) -> Invitation:
+    """An open invitation; Http404 when the token is unknown, used or expired."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token=token, accepted_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+# The dashboard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardRow:
+    assessment: Assessment
+    applicable: int
+    answered: int
+    score: float | None
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.applicable == 0 else round(100 * self.answered / self.applicable)
+
+
+def assessments_for_dashboard(*, user: AnyUser, organisation: Organisation) -> QuerySet[Assessment]:
+    """The organisation's assessments with just the overall score read out of the results."""
+    return (
+        assessment_list_for_user(user=user, organisation=organisation)
+        .defer("results")
+        .annotate(overall_score=Cast(KT("results__overall__score"), FloatField()))
+    )
+
+
+def dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
+    """Progress of each assessment of a page, in two queries whatever its size."""
+    ids = [a.pk for a in assessments]
+    versions: dict[int, list[FrameworkVersion]] = {pk: [] for pk in ids}
+    links = Assessment.framework_versions.through.objects.filter(assessment_id__in=ids)
+    for link in links.select_related("frameworkversion__framework__source"):
+        versions[link.assessment_id].append(link.frameworkversion)
+    answers: dict[int, dict[QRef, AnswerValue]] = {pk: {} for pk in ids}
+    rows = Answer.objects.filter(assessment_id__in=ids).values_list(
+        "assessment_id", "question__version__framework__key", "question__key", "choices", "text"
+    )
+    for pk, fw, key, choices, text in rows:
+        answers[pk][(fw, key)] = AnswerValue(tuple(choices), text)
+    result = []
+    for assessment in assessments:
+        bank = bank_for_versions(_in_asking_order(versions[assessment.pk]))
+        given = answers[assessment.pk]
+        done = progress(bank, given, evaluate_applicability(bank, given))
+        score = getattr(assessment, "overall_score", None)
+        result.append(DashboardRow(assessment, done.applicable, done.answered, score))
+    return result
+
+
+def _in_asking_order(versions: list[FrameworkVersion]) -> list[FrameworkVersion]:
+    return sorted(
+        versions, key=lambda v: (v.framework.kind != "profile", v.framework.order, v.framework.key)
+    )
