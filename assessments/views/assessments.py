@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AssessmentNewForm
 from assessments.models import Assessment
@@ -46,6 +46,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """'/' opens the current organisation, or the first one the user belongs to."""
     memberships = list(memberships_for_user(user=request.user))
@@ -57,6 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def organisation_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's assessments with progress and scores, newest change first."""
     organisation, membership = organisation_get_for_user(user=request.user, slug=slug)
@@ -105,6 +107,7 @@ def _first_section(assessment: Assessment) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessment at a glance: every section's progress and what to do next."""
     assessment = assessment_get_for_user(user=request.user, pk=pk)
@@ -127,6 +130,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     """What is left: unanswered applicable questions and "Don't know" answers, each linked."""
     assessment = assessment_get_for_user(user=request.user, pk=pk)
@@ -170,6 +174,7 @@ def assessment_next_round(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Who changed which answer when; owners and assessors only."""
     assessment = assessment_get_for_user(user=request.user, pk=pk)
