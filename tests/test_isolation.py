@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Assessment, Invitation, Membership, Organisation, Role
-from tests.factories import answer, make_assessment, make_member
+from tests.factories import answer, make_assessment
 
 # Django's own password-reset link is authenticated by its token, not by an organisation.
 NOT_TENANT_SCOPED = {"password_reset_confirm"}
@@ -142,4 +142,3 @@ def test_anonymous_is_sent_to_sign_in(name: str, client: Client, world: dict[str
 def test_the_generated_list_covers_the_assessment_urls() -> None:
     names = {name for name, _ in ROUTES}
     assert {"assessment_detail", "answer_update", "assessment_results", "member_role"} <= names
-    assert make_member  # the factories used above stay importable
