@@ -140,6 +140,10 @@ def sign_in(base: str) -> requests.Session:
     response.raise_for_status()
     assert "sessionid" in session.cookies, "sign-in failed"
     session.headers.update(
-        {"X-CSRFToken": session.cookies["csrftoken"], "HX-Request": "true", "Referer": base + "/"}
+        {
+            "X-CSRFToken": str(session.cookies["csrftoken"]),
+            "HX-Request": "true",
+            "Referer": base + "/",
+        }
     )
     return session
