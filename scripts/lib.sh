@@ -36,7 +36,7 @@ system_packages_app() {
 
 python_bin() {
   for candidate in python3.13 python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))'; then
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' 2>/dev/null; then
       echo "$candidate"; return; fi
   done
   echo "Python 3.11 to 3.13 is required." >&2; return 1

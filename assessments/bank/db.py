@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from assessments.models import (
@@ -46,7 +46,12 @@ def version_file(framework: str, label: str) -> str:
 
 
 def database_context() -> Context:
-    """What the files may refer to (sources, profile questions) and must not change."""
+    """What the files may refer to (sources, profile questions) and must not change.
+
+    An unmigrated database holds nothing yet, so the files are checked on their own.
+    """
+    if Source._meta.db_table not in connection.introspection.table_names():
+        return Context()
     context = Context(
         source_keys=set(Source.objects.values_list("key", flat=True)),
         framework_kinds=dict(Framework.objects.values_list("key", "kind")),
