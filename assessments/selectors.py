@@ -23,6 +23,7 @@ from .models import (
     NegativeListCategory,
     Organisation,
     Question,
+    Report,
 )
 from .scoring.applicability import evaluate_applicability
 from .scoring.conditions import parse_condition
@@ -93,6 +94,16 @@ def assessment_get_for_user(*, user: AnyUser, pk: int, write: bool = False) -> A
         raise PermissionDenied("This assessment is submitted and can no longer change.")
     assessment.membership = membership  # type: ignore[attr-defined]
     return assessment
+
+
+def report_get_for_user(*, user: AnyUser, assessment_pk: int) -> Report:
+    """The report of the assessment's current answers, if the user may see the assessment and
+    one was requested (Http404 otherwise)."""
+    assessment = assessment_get_for_user(user=user, pk=assessment_pk)
+    report = Report.objects.filter(assessment=assessment, revision=assessment.revision).first()
+    if report is None:
+        raise Http404
+    return report
 
 
 def assessment_list_for_user(*, user: AnyUser, organisation: Organisation) -> QuerySet[Assessment]:

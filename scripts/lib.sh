@@ -59,6 +59,7 @@ venv_install() {
 prepare_database() {
   say "Migrating the database"
   "$PY" manage.py migrate --no-input -v 0
+  "$PY" manage.py createcachetable
   say "Loading the question bank"
   "$PY" manage.py load_question_bank
 }

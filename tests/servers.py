@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,18 @@ class Installation:
         )
         return result.stdout
 
+    def query(self, sql: str) -> list[tuple[object, ...]]:
+        """Rows of one SQL statement (no parameters), read straight from the database."""
+        if self.database_url.startswith("sqlite"):
+            import sqlite3
+
+            with closing(sqlite3.connect(self.database_url.removeprefix("sqlite:///"))) as db:
+                return db.execute(sql).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.database_url) as db:
+            return db.execute(sql.encode()).fetchall()
+
     def start(self, *command: str) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(  # a process group of its own, to kill it and its children
             list(command),
@@ -79,7 +91,7 @@ class Installation:
             try:
                 requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
                 return process
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")
 
@@ -92,7 +104,7 @@ class Installation:
 
 
 @contextmanager
-def installation(tmp_path: Path) -> Iterator[Installation]:
+def installation(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[Installation]:
     """A fresh database on the engine the tests run on (a SQLite file, or a new PostgreSQL
     database on the same server), removed afterwards."""
     name = f"govcheck_fault_{uuid.uuid4().hex[:8]}"
@@ -103,13 +115,18 @@ def installation(tmp_path: Path) -> Iterator[Installation]:
             cursor.execute(f'CREATE DATABASE "{name}"')
     else:
         url = f"sqlite:///{tmp_path / (name + '.sqlite3')}"
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "govcheck.settings.test",
-        "DATABASE_URL": url,
-        "PYTHONPATH": str(ROOT),
-    }
+    env = (
+        os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "govcheck.settings.test",
+            "DATABASE_URL": url,
+            "PYTHONPATH": str(ROOT),
+        }
+        | (env or {})
+    )
     site = Installation(url, env)
     site.manage("migrate", "--no-input")
+    site.manage("createcachetable")
     site.manage("load_question_bank")
     site.manage(
         "seed_demo", "--organisation", "faults", "--username", "fault", "--password", PASSWORD

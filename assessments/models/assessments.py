@@ -113,11 +113,17 @@ class Report(models.Model):
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pages = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Renders started; a worker killed mid-render is retried once."
+    )
+    task_id = models.CharField(
+        max_length=64, blank=True, default="", help_text="The queued task that renders it."
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

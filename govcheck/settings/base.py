@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and prod import from here."""
 
+import os
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -117,8 +118,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Reports render off the request path: a worker (manage.py db_worker) takes queued tasks.
+# One cache for every app server: a table in the shared database (manage.py createcachetable).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "govcheck_cache",
+    }
+}
+
+# Reports render off the request path: a worker (manage.py run_worker) takes queued tasks,
+# recycling its process after so many renders and stopping any render that runs too long or
+# asks for too much memory.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+GOVCHECK_REPORT_TIME_LIMIT = int(os.environ.get("GOVCHECK_REPORT_TIME_LIMIT", "120"))  # seconds
+GOVCHECK_WORKER_MEMORY_LIMIT = int(os.environ.get("GOVCHECK_WORKER_MEMORY_LIMIT", "1536"))  # MB
+GOVCHECK_WORKER_MAX_TASKS = int(os.environ.get("GOVCHECK_WORKER_MAX_TASKS", "50"))
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
@@ -150,8 +164,6 @@ LOGGING = {
 
 def database_from_env(*, default_sqlite: Path) -> dict[str, object]:
     """PostgreSQL (or any engine) from DATABASE_URL; the embedded SQLite file otherwise."""
-    import os
-
     import dj_database_url
 
     url = os.environ.get("DATABASE_URL", "")

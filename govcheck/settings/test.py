@@ -12,7 +12,9 @@ DATABASES = {"default": database_from_env(default_sqlite=BASE_DIR / "test.sqlite
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run at once, in the test; the worker's own tests start real workers on a database queue.
+if os.environ.get("GOVCHECK_TEST_TASKS") != "database":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Serve static files straight from their sources, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
