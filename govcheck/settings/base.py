@@ -117,6 +117,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Served directly, the client is the peer: a forged X-Forwarded-For changes nothing. Production
+# behind a proxy reads the header instead (prod.py, PROXY_COUNT).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # One cache for every app server: a table in the shared database (manage.py createcachetable).
 CACHES = {
