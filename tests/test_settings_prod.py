@@ -25,7 +25,9 @@ print(json.dumps({"status": response.status_code, "headers": dict(response.heade
 
 
 def _env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    # Only what production would have: the browser tests' async switch is not among it.
+    left_out = ("SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in left_out}
     return (
         env
         | {
