@@ -103,9 +103,7 @@ def main() -> None:
             f"{1000 * total / pages:5.1f} ms/page, ratio to WeasyPrint alone "
             f"{ratio_wall:4.2f} (CPU {ratio_cpu:4.2f})"
         )
-    print(
-        f"  peak memory (RSS): {peak_mb:.0f} MB (after setting up the data: {before_mb:.0f} MB)"
-    )
+    print(f"  peak memory (RSS): {peak_mb:.0f} MB (after setting up the data: {before_mb:.0f} MB)")
     print(
         f"  targets: {TARGET_S:g} s, {TARGET_MS_PER_PAGE:g} ms/page, {TARGET_MB:g} MB, "
         f"ratio {TARGET_RATIO:g}"
