@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -112,11 +113,17 @@ def answer_text(answer: Mapping[str, Any]) -> str:
     return "; ".join(answer["choices"]) or answer["text"] or "Not answered"
 
 
+def short_authors(authors: str) -> str:
+    """Authors as a reference in the text gives them: the first of three or more, et al."""
+    names = [n for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", authors) if n.strip()]
+    return f"{names[0]} et al." if len(names) > 2 else authors
+
+
 def source_refs(sources: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
     """Source key -> its bibliography anchor and a short label (authors or title, pages)."""
     refs = {}
     for key, entry in sources.items():
-        who = entry["authors"] or f"\u201c{entry['title']}\u201d"
+        who = short_authors(entry["authors"]) or f"\u201c{entry['title']}\u201d"
         refs[key] = {
             "key": key,
             "anchor": f"src-{key}",
