@@ -107,3 +107,4 @@ def test_the_introduction_has_an_open_page_range(sources: None) -> None:
     intro = Source.objects.get(key="introduction")
     assert intro.pages == "p. VI ff."
     assert intro.citation().startswith("“Introduction”, in ")
+    assert intro.citation().endswith(", p. VI ff.")  # one full stop, not two

@@ -88,10 +88,11 @@ class Source(models.Model):
             parts = [p for p in (self.publisher, self.published, self.url) if p]
             return (f"{names}\u201c{self.title}\u201d", "", ", " + ", ".join(parts) + ".")
         where = self.pages or "not listed in the report's table of contents"
+        end = "" if where.endswith(".") else "."  # "p. VI ff." already ends the sentence
         return (
             f"{names}\u201c{self.title}\u201d, in ",
             REPORT_TITLE,
-            f", {REPORT_PUBLISHERS}, {REPORT_DATE}, {where}.",
+            f", {REPORT_PUBLISHERS}, {REPORT_DATE}, {where}{end}",
         )
 
 
