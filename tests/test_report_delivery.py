@@ -60,6 +60,11 @@ def queue(settings: Any) -> None:
     settings.TASKS = DATABASE_QUEUE
 
 
+# The worker manages its own connection (it closes one left inside a transaction), so tests that
+# run it commit for real instead of inside a rolled-back test transaction.
+WITH_WORKER = pytest.mark.django_db(transaction=True)
+
+
 def _work() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
@@ -107,6 +112,7 @@ def test_a_changed_answer_gives_a_new_report_and_drops_the_old_one(
     assert revisions == [Assessment.objects.get(pk=assessment.pk).revision]
 
 
+@WITH_WORKER
 def test_the_page_waits_for_the_worker_and_then_offers_the_report(
     client: Client, assessor: User, assessment: Assessment, queue: None
 ) -> None:
@@ -205,6 +211,7 @@ def _stranded(assessment: Assessment, assessor: User, *, attempts: int, ago: int
     return Report.objects.get(pk=report.pk)
 
 
+@WITH_WORKER
 def test_a_render_whose_worker_died_is_queued_again_once(
     assessment: Assessment, assessor: User, queue: None
 ) -> None:
@@ -236,6 +243,7 @@ def test_a_second_death_fails_the_report_with_a_message(
     assert "Try again" in page.content.decode()
 
 
+@WITH_WORKER
 def test_the_report_queries_stay_few(
     client: Client,
     assessor: User,

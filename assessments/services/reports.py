@@ -100,7 +100,9 @@ def report_render(*, report_id: int) -> None:
     )
     if not claimed:
         return  # already rendered, failed or removed
-    report = Report.objects.select_related("assessment").get(pk=report_id)
+    report = Report.objects.select_related("assessment__organisation", "assessment__system").get(
+        pk=report_id
+    )
     try:
         with time_limit(settings.GOVCHECK_REPORT_TIME_LIMIT):
             rendered = render_report(assessment=report.assessment)
