@@ -164,3 +164,15 @@ def sign_in(base: str) -> requests.Session:
         }
     )
     return session
+
+
+def start_assessment(session: requests.Session, base: str, name: str, frameworks: list[str]) -> int:
+    """Start an assessment through the web form, as a person would; its id."""
+    created = session.post(
+        f"{base}/o/faults/assessments/new/",
+        {"system_name": name, "frameworks": frameworks},
+        headers={"HX-Request": ""},  # a plain form post: answered with a redirect
+        allow_redirects=False,
+        timeout=10,
+    )
+    return int(created.headers["Location"].split("/")[2])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.servers import Installation, free_port, installation, sign_in
+from tests.servers import Installation, free_port, installation, sign_in, start_assessment
 
 pytestmark = pytest.mark.slow
 
@@ -63,14 +63,8 @@ def test_killing_the_app_server_loses_no_acknowledged_answer(tmp_path: Path) -> 
         server = site.gunicorn(port)
         base = f"http://127.0.0.1:{port}"
         session = sign_in(base)
-        created = session.post(
-            f"{base}/o/faults/assessments/new/",
-            {"system_name": "Burst", "frameworks": ["tfs-principles", "model-law", "rsp-asl"]},
-            headers={"HX-Request": ""},
-            allow_redirects=False,
-            timeout=10,
-        )
-        assessment = int(created.headers["Location"].split("/")[2])
+        frameworks = ["tfs-principles", "model-law", "rsp-asl"]
+        assessment = start_assessment(session, base, "Burst", frameworks)
         questions = _questions(site)
         random.Random(3).shuffle(questions)
         acknowledged: dict[tuple[str, str], list[str]] = {}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.servers import Installation, free_port, installation, sign_in
+from tests.servers import Installation, free_port, installation, sign_in, start_assessment
 
 pytestmark = pytest.mark.slow
 QUEUE = {"GOVCHECK_TEST_TASKS": "database"}  # tasks wait in the database for a worker
@@ -62,14 +62,9 @@ def _request_report(site: Installation) -> tuple[str, requests.Session, int]:
     site.gunicorn(port, workers=1)
     base = f"http://127.0.0.1:{port}"
     session = sign_in(base)
-    created = session.post(
-        f"{base}/o/faults/assessments/new/",
-        {"system_name": "Kill test", "frameworks": ["tfs-principles", "sg-genai", "rsp-asl"]},
-        headers={"HX-Request": ""},
-        allow_redirects=False,
-        timeout=10,
+    assessment = start_assessment(
+        session, base, "Kill test", ["tfs-principles", "sg-genai", "model-law", "rsp-asl"]
     )
-    assessment = int(created.headers["Location"].split("/")[2])
     waiting = session.get(f"{base}/assessments/{assessment}/report.pdf", timeout=10)
     assert waiting.status_code == 202
     assert "being prepared" in waiting.text
