@@ -112,7 +112,8 @@ class Assessor(HttpUser):
                 "X-Forwarded-Proto": "https",
                 "X-Forwarded-For": f"10.0.{n // 250}.{n % 250 + 1}",
             }
-        self.origin = ("https://" if BEHIND_TLS_PROXY else "http://") + self.host.split("://")[1]
+        address = str(self.host).split("://")[1]
+        self.origin = ("https://" if BEHIND_TLS_PROXY else "http://") + address
         self.sections: list[str] = []
         self.page: Page | None = None
         self.tasks_done = 0
@@ -199,7 +200,7 @@ class Assessor(HttpUser):
             (f"{name}-version", str(question.version)),
         ]
         url = f"/assessments/{self.assessment}/answers/{question.framework}/{question.key}/"
-        csrf = self.client.cookies.get("csrftoken", "")
+        csrf = str(self.client.cookies.get("csrftoken", ""))
         with self.client.post(
             url,
             data,
@@ -240,7 +241,6 @@ class Assessor(HttpUser):
             time.sleep(REPORT_POLL)
 
 
-@events.request.add_listener
 def _record(
     request_type: str,
     name: str,
@@ -253,7 +253,6 @@ def _record(
         FAILURES[name] = FAILURES.get(name, 0) + 1
 
 
-@events.quitting.add_listener
 def _write_results(environment: Environment, **_kwargs: Any) -> None:
     path = os.environ.get("BENCH_RESULTS")
     if path:
@@ -261,3 +260,7 @@ def _write_results(environment: Environment, **_kwargs: Any) -> None:
             json.dump(
                 {"samples": SAMPLES, "failures": FAILURES, "reports": REPORT_OUTCOMES}, handle
             )
+
+
+events.request.add_listener(_record)  # type: ignore[no-untyped-call]
+events.quitting.add_listener(_write_results)  # type: ignore[no-untyped-call]
