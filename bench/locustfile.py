@@ -42,7 +42,8 @@ REPORT_EVERY = int(os.environ.get("BENCH_REPORT_EVERY", "50"))  # one task in N 
 REPORT_WAIT = float(os.environ.get("BENCH_REPORT_WAIT", "30"))  # seconds a user polls, at most
 REPORT_POLL = 2.0
 
-SAMPLES: dict[str, list[float]] = {}
+SAMPLES: dict[str, list[tuple[float, float]]] = {}  # name: [(seconds since start, ms), ...]
+STARTED = time.monotonic()
 FAILURES: dict[str, int] = {}
 REPORT_OUTCOMES: dict[str, list[float]] = {"ready": [], "not_ready": []}
 
@@ -248,7 +249,7 @@ def _record(
     exception: BaseException | None = None,
     **_kwargs: Any,
 ) -> None:
-    SAMPLES.setdefault(name, []).append(response_time)
+    SAMPLES.setdefault(name, []).append((time.monotonic() - STARTED, response_time))
     if exception is not None:
         FAILURES[name] = FAILURES.get(name, 0) + 1
 
