@@ -142,12 +142,14 @@ def environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "PYTHONPATH": str(ROOT),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "STATIC_ROOT": str(VAR / "staticfiles"),
     }
 
 
 def load(site: Site, args: argparse.Namespace) -> str:
     started = time.perf_counter()
     site.manage("migrate", "--no-input", "-v", "0")
+    site.manage("createcachetable")
     site.manage("load_question_bank")
     site.manage("collectstatic", "--no-input", "-v", "0")
     accounts = VAR / f"load-{site.engine}-accounts.json"
