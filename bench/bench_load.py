@@ -263,10 +263,10 @@ def wait_until_serving(port: int) -> None:
             requests.get(
                 f"http://127.0.0.1:{port}/accounts/login/",
                 headers={"X-Forwarded-Proto": "https"},
-                timeout=2,
+                timeout=10,
             )
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not start; see var/bench/load-*-gunicorn.log")
 
