@@ -248,7 +248,7 @@ def has_report_url(site: Site) -> bool:
         "try:\n    reverse('report_pdf', args=[1]); print('yes')\n"
         "except NoReverseMatch:\n    print('no')\n"
     )
-    found = site.manage("shell", "-c", script).strip() == "yes"
+    found = site.manage("shell", "-c", script).strip().splitlines()[-1] == "yes"
     if not found:
         print("   no report_pdf URL in this version: reports left out", flush=True)
     return found
