@@ -45,6 +45,7 @@ PASSWORD = "load-benchmark-password-1"  # noqa: S105 - throwaway benchmark accou
 FRAMEWORKS = ["tfs-principles", "sg-genai", "model-law", "rsp-asl"]
 PAGE_PREFIX = "page: "
 SETTLE = 5.0
+REPORT_WAIT = 30  # seconds a simulated user polls for a report before giving up
 
 
 def main() -> None:
@@ -196,6 +197,7 @@ def load(site: Site, args: argparse.Namespace) -> str:
             "BENCH_PASSTHROUGH_TLS": "1",
             "BENCH_REPORTS": "1" if reports else "0",
             "BENCH_RESULTS": str(results),
+            "BENCH_REPORT_WAIT": str(REPORT_WAIT),
         },
         capture_output=True,
         text=True,
@@ -312,9 +314,11 @@ def summarise(engine: str, args: argparse.Namespace, data: dict[str, Any], repor
         f"   sign-in p95 {percentile([ms for _t, ms in samples.get('sign-in', [])], 0.95):.0f} ms",
     ]
     if reports:
+        asked = len(samples.get("report.pdf", []))
         lines.append(
-            f"   report requests {len(times('report.pdf'))} (asked {len(ready) + len(waiting)}, "
-            f"PDF ready for {len(ready)}, median wait {percentile(ready, 0.5):.1f} s)"
+            f"   report requests {len(times('report.pdf'))}: {asked} asked, PDF ready for "
+            f"{len(ready)} (median wait {percentile(ready, 0.5):.1f} s), {len(waiting)} not "
+            f"within {REPORT_WAIT} s, {asked - len(ready) - len(waiting)} still polling at the end"
         )
     else:
         lines.append("   report requests 0 (no report_pdf URL in this version)")
