@@ -159,14 +159,15 @@ def load(site: Site, args: argparse.Namespace) -> str:
     commands = site.manage("help", "--commands").split()
     reports = not args.no_reports and has_report_url(site)
     worker = "run_worker" if "run_worker" in commands else "db_worker"
-    site.start("worker", PYTHON, "manage.py", worker)
+    worker_process = site.start("worker", PYTHON, "manage.py", worker)
     port = free_port()
     gunicorn = [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "govcheck.wsgi"]
     gunicorn += ["--bind", f"127.0.0.1:{port}"]
     if args.workers:
         gunicorn += ["--workers", str(args.workers)]
-    site.start("gunicorn", *gunicorn)
+    server = site.start("gunicorn", *gunicorn)
     wait_until_serving(port)
+    cpu_before = cpu_seconds(server), cpu_seconds(worker_process)
     results = VAR / f"load-{site.engine}-samples.json"
     results.unlink(missing_ok=True)
     load_before = os.getloadavg()[0]
@@ -205,13 +206,37 @@ def load(site: Site, args: argparse.Namespace) -> str:
     )
     if not results.exists():
         raise RuntimeError(f"locust wrote no results:\n{locust.stderr[-3000:]}")
+    web, work = (cpu_seconds(server) - cpu_before[0], cpu_seconds(worker_process) - cpu_before[1])
     failures = [line for line in locust.stderr.splitlines() if "Error" in line or "error" in line]
-    summary = summarise(site.engine, args, json.loads(results.read_text()), reports)
-    extra = f"   load average 1 min: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    data = json.loads(results.read_text())
+    summary = summarise(site.engine, args, data, reports)
+    served = sum(len(t) for t in data["samples"].values())
+    extra = (
+        f"   CPU: gunicorn {web:.0f} s ({web / max(1, served) * 1000:.0f} ms a request), "
+        f"worker {work:.0f} s; load average 1 min {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after (2 cores: other work on the machine slows every figure)"
+    )
     print(summary, extra, sep="\n", flush=True)
     if failures:
         print("   locust reported:", *failures[:10], sep="\n     ", flush=True)
     return summary
+
+
+def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """CPU time of a process and of all its children, living or ended."""
+    import psutil
+
+    try:
+        root = psutil.Process(process.pid)
+        family = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for member in family:
+        with suppress(psutil.NoSuchProcess):
+            times = member.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 def accounts_script(users: int, path: Path) -> str:
