@@ -164,7 +164,7 @@ def measure_all(args: argparse.Namespace) -> None:
         f"assessments, {Answer.objects.count():,} answers; median and max of {args.runs} warm "
         "requests, in process\n"
     )
-    print(f"{'page':<34}{'size':>16}{'queries':>9}{'median ms':>11}{'max ms':>9}")
+    print(f"{'page':<34}{'size':>16}{'queries':>9}{'sql ms':>8}{'median ms':>11}{'max ms':>9}")
     rows: list[tuple[str, int, float, float]] = []
     tiny = tiny_organisation()
     for organisation in [*picked, *large, tiny]:
@@ -248,8 +248,9 @@ def show(
         get()
     queries = list(captured.captured_queries)  # the next request clears the log
     count = len(queries)
+    sql = sum(float(q["time"]) for q in queries) * 1000
     median, worst = timed(get, args.runs)
-    print(f"{label:<34}{size:>16}{count:>9}{median:>11.1f}{worst:>9.1f}", flush=True)
+    print(f"{label:<34}{size:>16}{count:>9}{sql:>8.1f}{median:>11.1f}{worst:>9.1f}", flush=True)
     if args.explain:
         explain(queries)
     return label, count, median, worst
