@@ -47,6 +47,8 @@ from assessments.scoring.types import AnswerValue, Bank, BankQuestion  # noqa: E
 from assessments.selectors import bank_for_versions  # noqa: E402
 from assessments.services.assessments import current_published_versions  # noqa: E402
 
+# Raise when the data made changes, so that bench_scale.py stops reusing its cached databases.
+GENERATOR_VERSION = 1
 PASSWORD = "scale-benchmark-password"  # noqa: S105 - benchmark accounts only
 BATCH = 5000
 
