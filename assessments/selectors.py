@@ -385,8 +385,13 @@ def dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
     for link in links.select_related("frameworkversion__framework__source"):
         versions[link.assessment_id].append(link.frameworkversion)
     answers: dict[int, dict[QRef, AnswerValue]] = {pk: {} for pk in ids}
-    rows = Answer.objects.filter(assessment_id__in=ids).values_list(
-        "assessment_id", "question__version__framework__key", "question__key", "choices", "text"
+    # No ordering: sorting by the model's default made PostgreSQL read every assessment's answers.
+    rows = (
+        Answer.objects.filter(assessment_id__in=ids)
+        .order_by()
+        .values_list(
+            "assessment_id", "question__version__framework__key", "question__key", "choices", "text"
+        )
     )
     for pk, fw, key, choices, text in rows:
         answers[pk][(fw, key)] = AnswerValue(tuple(choices), text)

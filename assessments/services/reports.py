@@ -166,6 +166,10 @@ def report_recover(
     grace period: the worker enforces the limit, so a render that old has lost its worker.
     """
     now = now or timezone.now()
+    if dead_worker:
+        for running in DBTaskResult.objects.filter(status="RUNNING"):
+            if running.worker_ids and running.worker_ids[-1] == dead_worker:
+                _abandon(running)  # whatever it was running, nothing will finish it now
     if reports is None:
         reports = list(Report.objects.filter(status=Report.Status.PENDING).exclude(task_id=""))
     ids = {r.pk: _uuid(r.task_id) for r in reports}
@@ -173,7 +177,7 @@ def report_recover(
     recovered = []
     for report in reports:
         task = tasks.get(ids[report.pk]) if ids[report.pk] else None
-        if report.task_id and _alive(task, dead_worker=dead_worker, now=now):
+        if report.task_id and _alive(task, now=now):
             continue
         if not report.task_id and report.requested_at > now - _stale_after():
             continue  # being enqueued right now
@@ -193,14 +197,12 @@ def _stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=settings.GOVCHECK_REPORT_TIME_LIMIT) + GRACE
 
 
-def _alive(task: DBTaskResult[Any, Any] | None, *, dead_worker: str, now: dt.datetime) -> bool:
+def _alive(task: DBTaskResult[Any, Any] | None, *, now: dt.datetime) -> bool:
     if task is None:
         return False
     if task.status == "READY":
         return True
     if task.status != "RUNNING":
-        return False
-    if dead_worker and task.worker_ids and task.worker_ids[-1] == dead_worker:
         return False
     return task.started_at is None or task.started_at > now - _stale_after()
 

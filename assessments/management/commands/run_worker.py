@@ -28,13 +28,16 @@ from assessments.services.reports import report_recover
 RESTART_PAUSE = 1.0  # seconds between a crashed child and the next, to avoid a tight loop
 
 
-def memory_limiter(megabytes: int) -> Callable[[], None] | None:
-    if megabytes <= 0:
-        return None
-    limit = megabytes * 1024 * 1024
+def child_limits(*, megabytes: int, niceness: int) -> Callable[[], None]:
+    """Run in the child before it starts: cap its address space and lower its priority, so
+    that on a shared machine renders yield the CPU to people waiting for pages."""
 
     def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if megabytes > 0:
+            limit = megabytes * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if niceness:
+            os.nice(niceness)
 
     return apply
 
@@ -62,6 +65,12 @@ class Command(BaseCommand):
             help="Seconds one render may take (default: %(default)s).",
         )
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=10,
+            help="How much lower than the app servers renders run (default: %(default)s).",
+        )
+        parser.add_argument(
             "--interval", type=float, default=1.0, help="Seconds between looks at the queue."
         )
         parser.add_argument(
@@ -81,12 +90,13 @@ class Command(BaseCommand):
             generation += 1
             worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{generation}"
             code = self.run_child(worker_id, options)
-            if self.stopping or (options["batch"] and code == 0):
-                break
             if code != 0:
                 self.stderr.write(f"Worker {worker_id} stopped (exit code {code}).")
                 for report in report_recover(dead_worker=worker_id):
                     self.stderr.write(f"  {report}: {report.error or 'queued again'}")
+            if self.stopping or options["batch"]:
+                break
+            if code != 0:
                 time.sleep(RESTART_PAUSE)
 
     def run_child(self, worker_id: str, options: dict[str, Any]) -> int:
@@ -113,7 +123,7 @@ class Command(BaseCommand):
             command,
             cwd=settings.BASE_DIR,
             env=env,
-            preexec_fn=memory_limiter(options["memory_limit"]),
+            preexec_fn=child_limits(megabytes=options["memory_limit"], niceness=options["nice"]),
         )
         code = self.child.wait()
         self.child = None
