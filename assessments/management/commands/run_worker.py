@@ -67,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--nice",
             type=int,
-            default=10,
+            default=19,
             help="How much lower than the app servers renders run (default: %(default)s).",
         )
         parser.add_argument(
