@@ -10,33 +10,20 @@ Targets (design.md): page 50 ms or less, autosave 20 ms or less, query counts co
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govcheck.settings.test")
-WORKDIR = tempfile.mkdtemp(prefix="govcheck-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
+import throwaway_django  # noqa: F401 - first: sets Django up on a throwaway database
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from assessments.views.questions import memo_clear  # noqa: E402
-from tests.banks import GEN, make_generated_bank  # noqa: E402
-from tests.factories import answer, make_assessment, make_member, make_organisation  # noqa: E402
+from assessments.views.questions import memo_clear
+from tests.banks import GEN, make_generated_bank
+from tests.factories import answer, make_assessment, make_member, make_organisation
 
 QUESTIONS = 200
 

@@ -14,34 +14,22 @@ or less. CPU time is printed too: on a shared machine wall time also measures th
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govcheck.settings.test")
-WORKDIR = tempfile.mkdtemp(prefix="govcheck-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
+import throwaway_django  # noqa: F401 - first: sets Django up on a throwaway database
+import weasyprint
+from django.core.management import call_command
 
-import django  # noqa: E402
-
-django.setup()
-
-import weasyprint  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from assessments.reports import render_report, report_html  # noqa: E402
-from assessments.reports.fetcher import ReportURLFetcher  # noqa: E402
-from assessments.reports.render import PDF_OPTIONS, base_url  # noqa: E402
-from tests.factories import make_member, make_organisation  # noqa: E402
-from tests.full_assessment import make_full_assessment  # noqa: E402
+from assessments.reports import render_report, report_html
+from assessments.reports.fetcher import ReportURLFetcher
+from assessments.reports.render import PDF_OPTIONS, base_url
+from tests.factories import make_member, make_organisation
+from tests.full_assessment import make_full_assessment
 
 TARGET_S = 3.0
 TARGET_MS_PER_PAGE = 100.0
