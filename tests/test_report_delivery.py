@@ -212,6 +212,25 @@ def _stranded(assessment: Assessment, assessor: User, *, attempts: int, ago: int
 
 
 @WITH_WORKER
+def test_answers_changed_while_waiting_render_only_the_newest(
+    client: Client, assessor: User, assessment: Assessment, queue: None, renders: list[int]
+) -> None:
+    client.force_login(assessor)
+    status_url = reverse("report_status", args=[assessment.pk])
+    client.get(reverse("report_pdf", args=[assessment.pk]))
+    answer(assessment, assessor, "mini-tier", "supervision", "yes")  # while it waits
+    client.get(status_url, HTTP_HX_REQUEST="true")  # the waiting page asks again
+
+    _work()
+
+    assert renders == [assessment.pk]  # the outdated request was dropped unrendered
+    poll = client.get(status_url, HTTP_HX_REQUEST="true")
+    assert "is ready" in poll.content.decode()
+    (report,) = Report.objects.filter(assessment=assessment)
+    assert report.revision == Assessment.objects.get(pk=assessment.pk).revision
+
+
+@WITH_WORKER
 def test_a_render_whose_worker_died_is_queued_again_once(
     assessment: Assessment, assessor: User, queue: None
 ) -> None:

@@ -103,6 +103,10 @@ def report_render(*, report_id: int) -> None:
     report = Report.objects.select_related("assessment__organisation", "assessment__system").get(
         pk=report_id
     )
+    if report.assessment.revision != report.revision:
+        # The answers changed while it waited: whoever waits for it now asks for the new one.
+        report.delete()
+        return
     try:
         with time_limit(settings.GOVCHECK_REPORT_TIME_LIMIT):
             rendered = render_report(assessment=report.assessment)
