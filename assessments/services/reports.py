@@ -23,6 +23,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment, Report
@@ -55,6 +56,10 @@ FAILED_WORKER = (
 
 class ReportTimeout(Exception):
     """A render ran past the time limit."""
+
+
+class WorkerLost(Exception):
+    """The worker running a task stopped before the task finished (recorded on the task)."""
 
 
 def report_request(*, assessment: Assessment, user: User | AnonymousUser) -> Report:
@@ -171,11 +176,11 @@ def report_recover(
     """
     now = now or timezone.now()
     if dead_worker:
-        for running in DBTaskResult.objects.filter(status="RUNNING"):
+        for running in DBTaskResult.objects.running():
             if running.worker_ids and running.worker_ids[-1] == dead_worker:
                 _abandon(running)  # whatever it was running, nothing will finish it now
     if reports is None:
-        reports = list(Report.objects.filter(status=Report.Status.PENDING).exclude(task_id=""))
+        reports = list(Report.objects.filter(status=Report.Status.PENDING))
     ids = {r.pk: _uuid(r.task_id) for r in reports}
     tasks = DBTaskResult.objects.in_bulk([i for i in ids.values() if i is not None])
     recovered = []
@@ -204,20 +209,20 @@ def _stale_after() -> dt.timedelta:
 def _alive(task: DBTaskResult[Any, Any] | None, *, now: dt.datetime) -> bool:
     if task is None:
         return False
-    if task.status == "READY":
+    if task.status == TaskResultStatus.READY:
         return True
-    if task.status != "RUNNING":
+    if task.status != TaskResultStatus.RUNNING:
         return False
     return task.started_at is None or task.started_at > now - _stale_after()
 
 
 def _abandon(task: DBTaskResult[Any, Any] | None) -> None:
-    if task is not None and task.status in ("READY", "RUNNING"):
+    if task is not None and task.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
         DBTaskResult.objects.filter(pk=task.pk).update(
-            status="FAILED",
+            status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
-            exception_class_path="assessments.services.reports.WorkerLost",
-            traceback="The worker stopped before the task finished.",
+            exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+            traceback=WorkerLost.__doc__ or "",
         )
 
 
