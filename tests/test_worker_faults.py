@@ -48,8 +48,16 @@ def _running_task(site: Installation) -> bool:
     return bool(rows)
 
 
-def _kill_mid_render(site: Installation, supervisor: int) -> None:
-    _wait("a render to start", lambda: _running_task(site))
+def _kill_mid_render(site: Installation, supervisor: int, *, attempt: int) -> None:
+    """Kill the worker child once it has claimed the report for this attempt.
+
+    A task is marked running a moment before the render claims its report; a kill in that
+    moment interrupts no render, so the attempt would rightly not be counted.
+    """
+    _wait(
+        f"render attempt {attempt} to start",
+        lambda: _report(site)[1] == attempt and _running_task(site),
+    )
     children = _wait("the worker child", lambda: _children(supervisor))
     assert isinstance(children, list)
     (child,) = children
@@ -81,7 +89,7 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_report_rendered(tmp_path
     with installation(tmp_path, env=QUEUE) as site:
         base, session, assessment = _request_report(site)
         supervisor = _supervisor(site)
-        _kill_mid_render(site, supervisor)
+        _kill_mid_render(site, supervisor, attempt=1)
 
         _wait("the report", lambda: _report(site)[0] == "ready")
         assert _report(site)[1] == 2  # the interrupted attempt, then the one that finished
@@ -94,9 +102,8 @@ def test_a_report_whose_worker_dies_twice_fails_with_a_message(tmp_path: Path) -
     with installation(tmp_path, env=QUEUE) as site:
         base, session, assessment = _request_report(site)
         supervisor = _supervisor(site)
-        _kill_mid_render(site, supervisor)
-        _wait("the second attempt", lambda: _report(site)[1] == 2 and _running_task(site))
-        _kill_mid_render(site, supervisor)
+        _kill_mid_render(site, supervisor, attempt=1)
+        _kill_mid_render(site, supervisor, attempt=2)
 
         _wait("the report to fail", lambda: _report(site)[0] == "failed")
         page = session.get(f"{base}/assessments/{assessment}/report.pdf", timeout=10)
