@@ -40,3 +40,13 @@ def top_bookmarks(pdf: bytes) -> list[str]:
 def pdf_annotations(pdf: bytes) -> list[Any]:
     """Every annotation of every page."""
     return [a.get_object() for page in pdf_reader(pdf).pages for a in page.get("/Annots", [])]
+
+
+def bookmark_pages(pdf: bytes) -> dict[str, int]:
+    """First-level outline titles and the page numbers (from 1) they open at."""
+    reader = pdf_reader(pdf)
+    return {
+        str(item["/Title"]): reader.get_destination_page_number(item) + 1
+        for item in reader.outline
+        if not isinstance(item, list)
+    }

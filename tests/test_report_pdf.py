@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,15 @@ from assessments.selectors import _BANK_CACHE
 from assessments.services.assessments import assessment_submit
 from tests.factories import answer, make_assessment, make_member, make_organisation
 from tests.full_assessment import make_full_assessment
-from tests.report_pdf import catalog, info, page_texts, pdf_annotations, squeezed, top_bookmarks
+from tests.report_pdf import (
+    bookmark_pages,
+    catalog,
+    info,
+    page_texts,
+    pdf_annotations,
+    squeezed,
+    top_bookmarks,
+)
 
 WHEN = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 DRAFT_MARK = "DRAFT"
@@ -138,6 +147,18 @@ def test_pages_are_numbered_x_of_y(reports: Rendered) -> None:
     assert reports.submitted.pages == len(pages)
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page
+
+
+def test_contents_give_the_page_each_chapter_starts_on(reports: Rendered) -> None:
+    contents = next(page for page in reports.submitted_pages if "Contents" in page)
+    # Each entry is one line: the title, a leader of dots, the page number.
+    entries = {
+        title: int(number)
+        for title, number in re.findall(r"^(.+?)(?:\s*\.)+\s*(\d+)$", contents, re.MULTILINE)
+    }
+    chapters = {k: v for k, v in bookmark_pages(reports.submitted.pdf).items() if k != "Cover"}
+    assert len(chapters) == 8
+    assert entries == chapters
 
 
 def test_pdf_is_tagged_with_title_language_and_bookmarks(reports: Rendered) -> None:
