@@ -45,8 +45,11 @@ def pdf_annotations(pdf: bytes) -> list[Any]:
 def bookmark_pages(pdf: bytes) -> dict[str, int]:
     """First-level outline titles and the page numbers (from 1) they open at."""
     reader = pdf_reader(pdf)
-    return {
-        str(item["/Title"]): reader.get_destination_page_number(item) + 1
-        for item in reader.outline
-        if not isinstance(item, list)
-    }
+    pages = {}
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue
+        number = reader.get_destination_page_number(item)
+        assert number is not None, f"bookmark {item['/Title']!r} opens no page"
+        pages[str(item["/Title"])] = number + 1
+    return pages
