@@ -34,6 +34,10 @@ from tests.report_pdf import (
     top_bookmarks,
 )
 
+# Every test needs the test database, including those that read only the module's reports:
+# pytest-django sets databases up for the tests that are marked as needing them.
+pytestmark = pytest.mark.django_db
+
 WHEN = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 DRAFT_MARK = "DRAFT"
 
