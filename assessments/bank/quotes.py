@@ -6,12 +6,18 @@ essay's span runs from its title heading (a line that is exactly the title; the 
 prints page numbers after each title, so it never matches) to the next heading of any source or
 of the back matter. Quotes attached to an external source are refused: only the report's own
 text can be checked here.
+
+A copy of the report's text is not always at hand (CI has none), so each check that passes can be
+recorded: one line per quote, a digest of its source and normalised phrase. Checking against the
+record then confirms that every quote of the bank, as it stands, was checked against the text;
+a quote added or changed since is refused until someone with the text checks it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .specs import BankFiles, SourceSpec, VersionSpec
@@ -142,19 +148,30 @@ def check_quotes(
     return len(items), problems
 
 
+def _problem(item: Quoted, message: str) -> QuoteProblem:
+    return QuoteProblem(item.file, item.item, item.quote, message)
+
+
+def _source_problem(item: Quoted, sources: Mapping[str, SourceSpec]) -> QuoteProblem | None:
+    source = sources.get(item.source)
+    if source is None:
+        return _problem(item, f"quoted without a known source ('{item.source}')")
+    if source.kind == EXTERNAL:
+        return _problem(
+            item, f"'{item.source}' is an external source; quotes must come from the report itself"
+        )
+    return None
+
+
 def _check(
     item: Quoted, sources: Mapping[str, SourceSpec], spans: Mapping[str, str], whole: str
 ) -> QuoteProblem | None:
     def problem(message: str) -> QuoteProblem:
-        return QuoteProblem(item.file, item.item, item.quote, message)
+        return _problem(item, message)
 
-    source = sources.get(item.source)
-    if source is None:
-        return problem(f"quoted without a known source ('{item.source}')")
-    if source.kind == EXTERNAL:
-        return problem(
-            f"'{item.source}' is an external source; quotes must come from the report itself"
-        )
+    if (wrong_source := _source_problem(item, sources)) is not None:
+        return wrong_source
+    source = sources[item.source]
     if item.source not in spans:
         return problem(f"the heading of '{source.title}' was not found in the report")
     phrase = normalise(item.quote)
@@ -165,6 +182,50 @@ def _check(
     elsewhere = sorted(key for key, text in spans.items() if phrase in text)
     where = f" (it is in: {', '.join(elsewhere)})" if elsewhere else ""
     return problem(f"occurs in the report but not in the essay of '{item.source}'{where}")
+
+
+def quote_digest(item: Quoted) -> str:
+    """Identifies a quote by its source and its normalised phrase, not by where it is used."""
+    return hashlib.sha256(f"{item.source}\n{normalise(item.quote)}".encode()).hexdigest()[:16]
+
+
+RECORD_HEADER = (
+    "# Quotes of the question bank found in the essays they cite, by manage.py check_quotes\n"
+    "# REPORT --record. A digest of the source and the normalised phrase, then where it is.\n"
+)
+
+
+def record_text(items: Iterable[Quoted], *, display: Callable[[str], str] = str) -> str:
+    """The record of checked quotes: a sorted line per quote, so changes read well in a diff."""
+    lines = sorted({f"{quote_digest(i)} {i.source} {display(i.file)}: {i.item}" for i in items})
+    return RECORD_HEADER + "".join(f"{line}\n" for line in lines)
+
+
+def recorded_digests(record: str) -> set[str]:
+    return {
+        line.split(" ", 1)[0] for line in record.splitlines() if line and not line.startswith("#")
+    }
+
+
+def check_recorded(
+    *, record: str, files: BankFiles, sources: Mapping[str, SourceSpec]
+) -> tuple[int, list[QuoteProblem]]:
+    """(number of quotes checked, problems): every quote must be in the record of checked ones."""
+    digests = recorded_digests(record)
+    items = quoted_items(files)
+    problems = []
+    for item in items:
+        if (wrong_source := _source_problem(item, sources)) is not None:
+            problems.append(wrong_source)
+        elif quote_digest(item) not in digests:
+            problems.append(
+                _problem(
+                    item,
+                    "not yet checked against the report's text: run "
+                    "manage.py check_quotes REPORT --record with a copy of it",
+                )
+            )
+    return len(items), problems
 
 
 def sources_by_key(*groups: Iterable[tuple[str, SourceSpec]]) -> dict[str, SourceSpec]:
