@@ -33,8 +33,8 @@ def info(pdf: bytes) -> dict[str, Any]:
 
 
 def top_bookmarks(pdf: bytes) -> list[str]:
-    """Titles of the first level of the outline."""
-    return [str(item["/Title"]) for item in pdf_reader(pdf).outline if not isinstance(item, list)]
+    """Titles of the first level of the outline, in order."""
+    return list(bookmark_pages(pdf))
 
 
 def pdf_annotations(pdf: bytes) -> list[Any]:

@@ -189,11 +189,16 @@ def test_a_failing_check_records_nothing(tmp_path: Path, mini_report: Path) -> N
     assert record.read_text(encoding="utf-8") == "kept\n"
 
 
-def test_recording_needs_the_report_and_checking_needs_the_record(tmp_path: Path) -> None:
+def test_recording_needs_the_report_and_checking_needs_the_record(
+    tmp_path: Path, mini_report: Path
+) -> None:
     bank = _bank(tmp_path, source="wong", quote="GAI models can make mistakes")
     code, output = _check(None, bank, options=("--record",))
     assert code == 1
     assert "--record needs a copy of the report" in output
+    code, output = _check(mini_report, bank, options=("--record",))
+    assert code == 1
+    assert "--record with --bank needs its own --record-file" in output
     code, output = _check(None, bank, options=(f"--record-file={tmp_path / 'none.txt'}",))
     assert code == 2
     assert "cannot read the record of checked quotes" in output

@@ -166,22 +166,19 @@ def _source_problem(item: Quoted, sources: Mapping[str, SourceSpec]) -> QuotePro
 def _check(
     item: Quoted, sources: Mapping[str, SourceSpec], spans: Mapping[str, str], whole: str
 ) -> QuoteProblem | None:
-    def problem(message: str) -> QuoteProblem:
-        return _problem(item, message)
-
     if (wrong_source := _source_problem(item, sources)) is not None:
         return wrong_source
     source = sources[item.source]
     if item.source not in spans:
-        return problem(f"the heading of '{source.title}' was not found in the report")
+        return _problem(item, f"the heading of '{source.title}' was not found in the report")
     phrase = normalise(item.quote)
     if phrase in spans[item.source]:
         return None
     if phrase not in whole:
-        return problem("does not occur in the report")
+        return _problem(item, "does not occur in the report")
     elsewhere = sorted(key for key, text in spans.items() if phrase in text)
     where = f" (it is in: {', '.join(elsewhere)})" if elsewhere else ""
-    return problem(f"occurs in the report but not in the essay of '{item.source}'{where}")
+    return _problem(item, f"occurs in the report but not in the essay of '{item.source}'{where}")
 
 
 def quote_digest(item: Quoted) -> str:

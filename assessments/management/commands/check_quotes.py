@@ -60,6 +60,9 @@ class Command(BaseCommand):
         record_path: Path = options["record_file"]
         if options["record"] and report_path is None:
             raise CommandError("--record needs a copy of the report to check against.")
+        if options["record"] and options["bank"] and record_path == RECORD:
+            # The shipped record covers the whole bank; part of it would drop the rest.
+            raise CommandError("--record with --bank needs its own --record-file.")
         files = read_paths(options["bank"] or default_paths())
         if files.problems:
             report_problems(self, files.problems)
