@@ -166,6 +166,8 @@ def _build_bank(versions: list[FrameworkVersion]) -> Bank:
                 version=version.label,
                 rules=version.rules,
                 source=version.framework.source.key if version.framework.source else "",
+                standing=version.framework.standing,
+                standing_note=version.framework.standing_note,
                 sections=tuple(
                     BankSection(s.key, s.title, s.weight, tuple(qs)) for s, qs in sections.values()
                 ),
@@ -195,6 +197,8 @@ def _bank_question(framework: str, q: Question) -> BankQuestion:
         supporting=tuple(sorted(s.key for s in q.supporting_sources.all())),
         remediation=q.remediation,
         guidance=q.guidance,
+        basis=q.basis,
+        finding=q.finding,
     )
 
 

@@ -29,7 +29,10 @@ def test_export_load_export_is_identical(mini_bank: None, tmp_path: Path) -> Non
     call_command("export_question_bank", "--output", str(second), stdout=io.StringIO())
 
     assert _tree(first) == _tree(second)
-    assert "frameworks/mini-gate/v1.yaml" in _tree(first)
+    gate = _tree(first)["frameworks/mini-gate/v1.yaml"]
+    assert "standing: voluntary-policy" in gate
+    assert "basis: stated" in gate
+    assert "finding: No tested procedure to pause scaling or deployment." in gate
 
 
 def test_loading_twice_changes_nothing(mini_bank: None) -> None:
@@ -63,5 +66,15 @@ def test_json_export_has_the_documented_shape(mini_bank: None) -> None:
         "source",
         "quote",
         "supporting_sources",
+        "basis",
+        "finding",
         "options",
     }
+    gate = next(f for f in data["frameworks"] if f["key"] == "mini-gate")
+    assert gate["standing"] == "voluntary-policy"
+    assert gate["standing_note"].startswith("One company's published policy")
+    pause = next(q for s in gate["sections"] for q in s["questions"] if q["key"] == "pause")
+    assert (pause["basis"], pause["finding"]) == (
+        "stated",
+        "No tested procedure to pause scaling or deployment.",
+    )

@@ -28,6 +28,8 @@ STATUSES = {"draft", "published", "retired"}
 QUESTION_KINDS = {"single", "multiple", "text"}
 MEANINGS = {"plain", "na", "dont_know"}
 SOURCE_KINDS = {"essay", "front_matter", "external"}
+BASES = {"stated", "adapted", "practice", "policy"}
+STANDINGS = {"proposal", "voluntary-policy", "government-guidance", "principles"}
 MAX_QUOTE_WORDS = 25
 EFFECTS_BY_KIND = {"tier": {"tier", "overlay"}, "gate": {"level"}}
 RULES_BY_KIND = {
@@ -49,6 +51,24 @@ class Context:
     profile_options: dict[str, set[str]] = field(default_factory=dict)
     locked: dict[tuple[str, str], tuple[str, dict[str, Any]]] = field(default_factory=dict)
     framework_kinds: dict[str, str] = field(default_factory=dict)
+
+
+def _linked_from(files: BankFiles, sources: set[str]) -> list[Problem]:
+    """An external document names the essay that links to it, and only an external one does."""
+    problems = []
+    for file, source in files.sources:
+        item = f"source '{source.key}'"
+        if source.linked_from and source.kind != "external":
+            problems.append(
+                Problem(file, source.line, item, "only external documents have 'linked_from'")
+            )
+        elif source.linked_from and source.linked_from not in sources:
+            problems.append(
+                Problem(
+                    file, source.line, item, f"linked_from: unknown source '{source.linked_from}'"
+                )
+            )
+    return problems
 
 
 def check_bank(files: BankFiles, context: Context) -> list[Problem]:
@@ -76,6 +96,7 @@ def check_bank(files: BankFiles, context: Context) -> list[Problem]:
                 )
             )
         sources.add(source.key)
+    problems.extend(_linked_from(files, sources))
     jurisdictions: dict[str, str] = {}
     for file, jurisdiction in files.jurisdictions:
         item = f"jurisdiction '{jurisdiction.key}'"
@@ -158,6 +179,9 @@ class VersionChecker:
             self.add(fw.line, item, f"kind cannot change from '{stored}' to '{fw.kind}'")
         if fw.source:
             self._source_ref(fw.source, fw.line, item)
+        if fw.standing and fw.standing not in STANDINGS:
+            self.add(fw.line, item, f"standing must be one of {', '.join(sorted(STANDINGS))}")
+        self._quote(fw.standing_quote, fw.line, item, fw.source)
         version = f"version '{self.v.name}'"
         if self.v.status not in STATUSES:
             self.add(self.v.line, version, f"status must be one of {', '.join(sorted(STATUSES))}")
@@ -257,6 +281,8 @@ class VersionChecker:
             self.add(q.line, item, "needs a primary 'source'")
         self._source_ref(q.source, q.line, item)
         self._quote(q.quote, q.line, item, q.source)
+        if q.basis and q.basis not in BASES:
+            self.add(q.line, item, f"basis must be one of {', '.join(sorted(BASES))}")
         for key in q.supporting_sources:
             self._source_ref(key, q.line, item)
             if key == q.source:

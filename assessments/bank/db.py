@@ -121,6 +121,7 @@ def _source_fields(spec: SourceSpec) -> dict[str, object]:
         "publisher": spec.publisher,
         "published": spec.published,
         "url": spec.url,
+        "linked_from": spec.linked_from,
         "note": spec.note,
     }
 
@@ -159,6 +160,9 @@ def _load_version(spec: VersionSpec, sources: dict[str, Source], report: LoadRep
             "name": fw.name,
             "kind": fw.kind,
             "description": fw.description,
+            "standing": fw.standing,
+            "standing_note": fw.standing_note,
+            "standing_quote": fw.standing_quote,
             "source": sources.get(fw.source),
             "order": fw.order,
         },
@@ -224,6 +228,8 @@ def create_version_content(
                     applies_when=q.applies_when,
                     source=sources.get(q.source),
                     quote=q.quote,
+                    basis=q.basis,
+                    finding=q.finding,
                     remediation=q.remediation,
                     tags=q.tags,
                     required_level=q.required_level,
@@ -268,6 +274,7 @@ def source_specs() -> list[SourceSpec]:
             publisher=s.publisher,
             published=s.published,
             url=s.url,
+            linked_from=s.linked_from,
             note=s.note,
         )
         for s in Source.objects.order_by("order", "key")
@@ -328,6 +335,9 @@ def version_specs(versions: object = None) -> list[VersionSpec]:
                     name=fw.name,
                     kind=fw.kind,
                     description=fw.description,
+                    standing=fw.standing,
+                    standing_note=fw.standing_note,
+                    standing_quote=fw.standing_quote,
                     source=fw.source.key if fw.source else "",
                     order=fw.order,
                 ),
@@ -365,6 +375,8 @@ def _question_spec(q: Question) -> QuestionSpec:
         source=q.source.key if q.source else "",
         quote=q.quote,
         supporting_sources=[s.key for s in q.supporting_sources.all()],
+        basis=q.basis,
+        finding=q.finding,
         remediation=q.remediation,
         tags=list(q.tags),
         required_level=q.required_level,

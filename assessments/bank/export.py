@@ -51,6 +51,7 @@ def export_json() -> dict[str, Any]:
                 "chapter": s.chapter,
                 "first_page": s.first_page or None,
                 "last_page": s.last_page or None,
+                "linked_from": s.linked_from or None,
             }
             for s in source_specs()
         ],
@@ -59,6 +60,8 @@ def export_json() -> dict[str, Any]:
                 "key": v.framework.key,
                 "name": v.framework.name,
                 "kind": v.framework.kind,
+                "standing": v.framework.standing or None,
+                "standing_note": v.framework.standing_note,
                 "version": v.label,
                 "status": v.status,
                 "published_on": v.published_on.isoformat() if v.published_on else None,
@@ -79,6 +82,8 @@ def export_json() -> dict[str, Any]:
                                 "source": q.source or None,
                                 "quote": q.quote,
                                 "supporting_sources": sorted(q.supporting_sources),
+                                "basis": q.basis or None,
+                                "finding": q.finding,
                                 "tags": q.tags,
                                 "required_level": q.required_level,
                                 "options": [

@@ -50,6 +50,7 @@ SOURCE_FIELDS = [
     _text("publisher"),
     _text("published"),
     _text("url"),
+    _text("linked_from"),
     _text("note"),
 ]
 FRAMEWORK_FIELDS = [
@@ -57,6 +58,9 @@ FRAMEWORK_FIELDS = [
     _text("name", True),
     _text("kind", True),
     _text("description"),
+    _text("standing"),
+    _text("standing_note"),
+    _text("standing_quote"),
     _text("source"),
     Field("order", int),
 ]
@@ -86,6 +90,8 @@ QUESTION_FIELDS = [
     _text("source"),
     _text("quote"),
     Field("supporting_sources", list),
+    _text("basis"),
+    _text("finding"),
     _text("remediation"),
     Field("tags", list),
     Field("required_level", int),
@@ -298,6 +304,7 @@ def _source(reader: _FileReader, raw: Any, index: int) -> SourceSpec | None:
         publisher=_str(f.get("publisher")),
         published=_str(f.get("published")),
         url=_str(f.get("url")),
+        linked_from=_str(f.get("linked_from")),
         note=_str(f.get("note")),
         line=raw.line,
     )
@@ -330,6 +337,9 @@ def _version(reader: _FileReader, data: LineDict) -> VersionSpec | None:
         name=fw["name"],
         kind=fw["kind"],
         description=_str(fw.get("description")),
+        standing=_str(fw.get("standing")),
+        standing_note=_str(fw.get("standing_note")),
+        standing_quote=_str(fw.get("standing_quote")),
         source=_str(fw.get("source")),
         order=fw.get("order") or 0,
         line=data["framework"].line,
@@ -400,6 +410,8 @@ def _question(reader: _FileReader, raw: Any, index: int) -> QuestionSpec | None:
         source=_str(f.get("source")),
         quote=_str(f.get("quote")),
         supporting_sources=[str(v) for v in f.get("supporting_sources") or []],
+        basis=_str(f.get("basis")),
+        finding=_str(f.get("finding")),
         remediation=_str(f.get("remediation")),
         tags=[str(v) for v in f.get("tags") or []],
         required_level=f.get("required_level"),

@@ -36,6 +36,7 @@ class SourceSpec:
     publisher: str = ""
     published: str = ""
     url: str = ""
+    linked_from: str = ""
     note: str = ""
     line: int = 0
 
@@ -62,6 +63,8 @@ class QuestionSpec:
     source: str = ""
     quote: str = ""
     supporting_sources: list[str] = field(default_factory=list)
+    basis: str = ""
+    finding: str = ""
     remediation: str = ""
     tags: list[str] = field(default_factory=list)
     required_level: int | None = None
@@ -87,6 +90,9 @@ class FrameworkSpec:
     name: str
     kind: str
     description: str = ""
+    standing: str = ""
+    standing_note: str = ""
+    standing_quote: str = ""
     source: str = ""
     order: int = 0
     line: int = 0
@@ -166,6 +172,7 @@ def source_dict(s: SourceSpec) -> dict[str, Any]:
             ("publisher", s.publisher, ""),
             ("published", s.published, ""),
             ("url", s.url, ""),
+            ("linked_from", s.linked_from, ""),
             ("note", s.note, ""),
         ]
     )
@@ -188,6 +195,8 @@ def question_dict(q: QuestionSpec) -> dict[str, Any]:
             ("source", q.source, ""),
             ("quote", q.quote, ""),
             ("supporting_sources", sorted(q.supporting_sources), []),
+            ("basis", q.basis, ""),
+            ("finding", q.finding, ""),
             ("remediation", q.remediation, ""),
             ("tags", q.tags, []),
             ("required_level", q.required_level, None),
@@ -210,7 +219,14 @@ def section_dict(s: SectionSpec) -> dict[str, Any]:
 
 def framework_dict(f: FrameworkSpec) -> dict[str, Any]:
     return {"key": f.key, "name": f.name, "kind": f.kind} | _compact(
-        [("description", f.description, ""), ("source", f.source, ""), ("order", f.order, 0)]
+        [
+            ("description", f.description, ""),
+            ("standing", f.standing, ""),
+            ("standing_note", f.standing_note, ""),
+            ("standing_quote", f.standing_quote, ""),
+            ("source", f.source, ""),
+            ("order", f.order, 0),
+        ]
     )
 
 

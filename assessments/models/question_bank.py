@@ -51,6 +51,12 @@ class Source(models.Model):
     published = models.CharField(max_length=40, blank=True, default="")
     url = models.URLField(blank=True, default="")
     note = models.TextField(blank=True, default="")
+    linked_from = models.SlugField(
+        max_length=80,
+        blank=True,
+        default="",
+        help_text="External documents: the key of the essay that links to this one.",
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the report.")
 
     objects: ClassVar[SourceManager] = SourceManager()
@@ -108,10 +114,25 @@ class Framework(models.Model):
         TIER = "tier", "Tier"
         GATE = "gate", "Gate"
 
+    class Standing(models.TextChoices):
+        """What kind of document the framework comes from, and so what its verdicts are worth."""
+
+        PROPOSAL = "proposal", "A scholar's proposal for legislation"
+        VOLUNTARY_POLICY = "voluntary-policy", "One company's voluntary policy"
+        GOVERNMENT_GUIDANCE = "government-guidance", "A government's discussion paper"
+        PRINCIPLES = "principles", "A think tank's design principles"
+
     key = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     description = models.TextField(blank=True, default="")
+    standing = models.CharField(max_length=20, choices=Standing.choices, blank=True, default="")
+    standing_note = models.TextField(
+        blank=True, default="", help_text="What the framework is and is not, in a few sentences."
+    )
+    standing_quote = models.CharField(
+        max_length=400, blank=True, default="", help_text="From the framework's source essay."
+    )
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -281,6 +302,14 @@ class Question(LockedByVersion):
         MULTIPLE = "multiple", "Multiple choice"
         TEXT = "text", "Free text"
 
+    class Basis(models.TextChoices):
+        """How the practice asked about relates to the essay the question cites."""
+
+        STATED = "stated", "Stated: the cited essay states this practice"
+        ADAPTED = "adapted", "Adapted: the essay asks it of governments; adapted to organisations"
+        PRACTICE = "practice", "Practice: good practice in the area the essay names"
+        POLICY = "policy", "Policy: from the full policy an essay links to"
+
     version = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="questions"
     )
@@ -301,6 +330,10 @@ class Question(LockedByVersion):
     quote = models.CharField(max_length=400, blank=True, default="")
     supporting_sources = models.ManyToManyField(Source, blank=True, related_name="+")
     remediation = models.TextField(blank=True, default="")
+    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True, default="")
+    finding = models.TextField(
+        blank=True, default="", help_text="The gap as a short statement a board can read."
+    )
     tags = models.JSONField(default=list, blank=True)
     required_level = models.PositiveSmallIntegerField(
         null=True,

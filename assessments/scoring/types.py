@@ -55,6 +55,8 @@ class BankQuestion:
     supporting: tuple[str, ...] = ()
     remediation: str = ""
     guidance: str = ""
+    basis: str = ""
+    finding: str = ""
     ref: QRef = field(init=False, repr=False, compare=False)
     """The question's address, (framework, key): computed once, read very often."""
 
@@ -101,6 +103,8 @@ class BankFramework:
     sections: tuple[BankSection, ...]
     rules: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
+    standing: str = ""
+    standing_note: str = ""
 
     @cached_property
     def questions(self) -> tuple[BankQuestion, ...]:
