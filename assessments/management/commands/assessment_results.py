@@ -37,7 +37,8 @@ class Command(BaseCommand):
 
 
 def results_summary(results: Results) -> dict[str, Any]:
-    """The shape `assessment_results --json` prints (docs/results-format.md, "Summary")."""
+    """The shape `assessment_results --json` prints (docs/results-format.md, "On the command
+    line")."""
     return {
         "scoring_rules_version": results.scoring_rules_version,
         "provisional": results.provisional,
