@@ -8,11 +8,12 @@ with a title and a description that states every value, so it reads without the 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from assessments.scoring.results import FrameworkResult, SectionResult
 
 WIDTH = 680
 BAR_ROW = 30
@@ -36,14 +37,9 @@ def _score_text(score: float | None) -> str:
     return "not scored yet" if score is None else f"{score:g}%"
 
 
-def scored_sections(framework: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The sections that count towards the framework score (weight above zero)."""
-    return [s for s in framework["sections"] if s["weight"] > 0]
-
-
-def _description(framework: Mapping[str, Any], sections: Sequence[Mapping[str, Any]]) -> str:
-    values = "; ".join(f"{s['title']}: {_score_text(s['score'])}" for s in sections)
-    return f"{framework['name']}, score by section. {values}."
+def _description(framework: FrameworkResult, sections: Sequence[SectionResult]) -> str:
+    values = "; ".join(f"{s.title}: {_score_text(s.score)}" for s in sections)
+    return f"{framework.name}, score by section. {values}."
 
 
 def _open(chart_id: str, width: int, height: int, title: str, desc: str, css: str) -> list[str]:
@@ -57,26 +53,26 @@ def _open(chart_id: str, width: int, height: int, title: str, desc: str, css: st
     ]
 
 
-def section_bars(framework: Mapping[str, Any], chart_id: str) -> SafeString:
+def section_bars(framework: FrameworkResult, chart_id: str) -> SafeString:
     """One horizontal bar per scored section, 0-100."""
-    sections = scored_sections(framework)
+    sections = framework.scored_sections
     height = max(1, len(sections)) * BAR_ROW + 10
     track = WIDTH - BAR_LABEL_WIDTH - BAR_VALUE_WIDTH
     parts = _open(
         chart_id,
         WIDTH,
         height,
-        f"Section scores, {framework['name']}",
+        f"Section scores, {framework.name}",
         _description(framework, sections),
         "chart-bars",
     )
     for row, section in enumerate(sections):
         y = 5 + row * BAR_ROW
-        score = section["score"]
+        score = section.score
         length = 0.0 if score is None else track * score / 100
         parts += [
             f'<text x="{BAR_LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end" fill="{INK}">'
-            f"{escape(_shorten(section['title']))}</text>",
+            f"{escape(_shorten(section.title))}</text>",
             f'<rect class="bar-track" x="{BAR_LABEL_WIDTH}" y="{y + 6}" width="{track}" '
             f'height="16" fill="#e9ecef"/>',
             f'<rect class="bar" x="{BAR_LABEL_WIDTH}" y="{y + 6}" width="{length:.1f}" '
@@ -99,16 +95,16 @@ def _polygon(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
-def radar(framework: Mapping[str, Any], chart_id: str) -> SafeString:
+def radar(framework: FrameworkResult, chart_id: str) -> SafeString:
     """A radar of the scored sections, numbered clockwise from the top as the table lists them."""
-    sections = scored_sections(framework)
+    sections = framework.scored_sections
     count = max(1, len(sections))
     centre = RADAR_SIZE / 2
     parts = _open(
         chart_id,
         RADAR_SIZE,
         RADAR_SIZE,
-        f"Radar of section scores, {framework['name']}",
+        f"Radar of section scores, {framework.name}",
         _description(framework, sections),
         "chart-radar",
     )
@@ -124,9 +120,9 @@ def radar(framework: Mapping[str, Any], chart_id: str) -> SafeString:
         parts += [
             f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}"/>',
             f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="middle" fill="{INK}">'
-            f"<title>{escape(section['title'])}</title>{i + 1}</text>",
+            f"<title>{escape(section.title)}</title>{i + 1}</text>",
         ]
-    values = [(s["score"] or 0) / 100 for s in sections]
+    values = [(s.score or 0) / 100 for s in sections]
     shape = [_point(i, count, v, centre) for i, v in enumerate(values)]
     if shape:
         parts.append(
@@ -134,7 +130,7 @@ def radar(framework: Mapping[str, Any], chart_id: str) -> SafeString:
             f'fill-opacity="0.25" stroke="{FILL}" stroke-width="2"/>'
         )
     for (x, y), section in zip(shape, sections, strict=True):
-        hollow = section["score"] is None
+        hollow = section.score is None
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" stroke="{FILL}" '
             f'fill="{"#fff" if hollow else FILL}"/>'

@@ -27,7 +27,7 @@ from .models import (
 )
 from .scoring.applicability import evaluate_applicability
 from .scoring.conditions import parse_condition
-from .scoring.progress import progress
+from .scoring.progress import Progress, progress
 from .scoring.types import (
     AnswerValue,
     Bank,
@@ -363,13 +363,8 @@ def invitation_get_by_token(*, token: str, now: dt.datetime) -> Invitation:
 @dataclass(frozen=True, slots=True)
 class DashboardRow:
     assessment: Assessment
-    applicable: int
-    answered: int
+    progress: Progress
     score: float | None
-
-    @property
-    def percent(self) -> int:
-        return 100 if self.applicable == 0 else round(100 * self.answered / self.applicable)
 
 
 def assessments_for_dashboard(*, user: AnyUser, organisation: Organisation) -> QuerySet[Assessment]:
@@ -405,7 +400,7 @@ def dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
         given = answers[assessment.pk]
         done = progress(bank, given, evaluate_applicability(bank, given))
         score = getattr(assessment, "overall_score", None)
-        result.append(DashboardRow(assessment, done.applicable, done.answered, score))
+        result.append(DashboardRow(assessment, done, score))
     return result
 
 

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assessments.scoring.engine import score  # noqa: E402
-from assessments.scoring.plain_bank import bank_from_dict, published_bank  # noqa: E402
 from assessments.scoring.types import PLAIN, AnswerValue, Bank, QRef  # noqa: E402
+from tests.plain_bank import bank_from_dict, published_bank  # noqa: E402
 
 TARGET_MS = 10.0
 YPN = {"yes": 2, "partly": 1, "no": 0, "dont-know": "dont_know", "na": "na"}

@@ -15,6 +15,7 @@ import os
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +42,9 @@ from assessments.models import (  # noqa: E402
     Question,
     Role,
 )
-from assessments.results import SCORING_RULES_VERSION, sources_cited  # noqa: E402
+from assessments.results.selectors import cited_sources  # noqa: E402
 from assessments.scoring.engine import score  # noqa: E402
+from assessments.scoring.results import CitedSource  # noqa: E402
 from assessments.scoring.types import AnswerValue, Bank, BankQuestion  # noqa: E402
 from assessments.selectors import bank_for_versions  # noqa: E402
 from assessments.services.assessments import current_published_versions  # noqa: E402
@@ -105,7 +107,7 @@ def create(
     stamp = int(time.time())
     made = {"organisations": 0, "assessments": 0, "answers": 0, "submitted": 0}
     through = Assessment.framework_versions.through
-    sources = None
+    sources: tuple[CitedSource, ...] | None = None
     for start in range(0, count, 50):
         with transaction.atomic():
             block = range(start, min(start + 50, count))
@@ -143,16 +145,12 @@ def create(
                     submitted_at=now if submitted else None,
                 )
                 if submitted:
-                    computed = score(bank, values).as_dict()
+                    computed = score(bank, values)
                     if sources is None:
-                        sources = sources_cited(computed["sources"])
-                    assessment.results = {
-                        "scoring_rules_version": SCORING_RULES_VERSION,
-                        "provisional": False,
-                        **computed,
-                        "sources": sources,
-                    }
-                    assessment.scoring_rules_version = SCORING_RULES_VERSION
+                        sources = cited_sources(s.key for s in computed.sources)
+                    stored = replace(computed, provisional=False, sources=sources)
+                    assessment.results = stored.to_json()
+                    assessment.scoring_rules_version = stored.scoring_rules_version
                     made["submitted"] += 1
                 assessments.append((assessment, rows))
             Assessment.objects.bulk_create([a for a, _ in assessments], batch_size=BATCH)

@@ -9,7 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from assessments.models import Organisation
-from assessments.results import GAP_COLUMNS, csv_safe, gaps_csv, results_for_assessment
+from assessments.results import results_for_assessment
+from assessments.results.gaps_csv import GAP_COLUMNS, csv_safe, gaps_csv
+from assessments.scoring.results import Results
 from tests.factories import answer, make_assessment
 from tests.test_results import answer_mini
 
@@ -62,4 +64,5 @@ def test_gap_rows_are_defused_and_ordered_critical_first(
 
 
 def test_no_gaps_gives_the_header_only() -> None:
-    assert gaps_csv({"gaps": [], "sources": {}}).splitlines() == [",".join(GAP_COLUMNS)]
+    no_gaps = Results.from_json({"gaps": [], "sources": {}})
+    assert gaps_csv(no_gaps).splitlines() == [",".join(GAP_COLUMNS)]

@@ -20,6 +20,7 @@ from django.db import transaction
 from assessments.models import Assessment
 from assessments.reports import RenderedReport, render_report, report_html
 from assessments.results import results_for_assessment
+from assessments.scoring.results import Results
 from assessments.selectors import _BANK_CACHE
 from assessments.services.assessments import assessment_submit
 from tests.factories import answer, make_assessment, make_member, make_organisation
@@ -46,10 +47,10 @@ DRAFT_MARK = "DRAFT"
 class Rendered:
     draft: RenderedReport
     draft_pages: list[str]
-    draft_results: dict[str, Any]
+    draft_results: Results
     submitted: RenderedReport
     submitted_pages: list[str]
-    submitted_results: dict[str, Any]
+    submitted_results: Results
     html_twice: tuple[str, str]
 
 
@@ -86,15 +87,15 @@ def reports(django_db_setup: None, django_db_blocker: Any) -> Rendered:
 
 def test_every_cited_essay_is_in_the_bibliography_with_title_and_pages(reports: Rendered) -> None:
     text = squeezed("\n".join(reports.submitted_pages))
-    sources = reports.submitted_results["sources"]
+    sources = reports.submitted_results.sources
     assert len(sources) > 10
-    cited = {g["source"] for g in reports.submitted_results["gaps"]}
-    assert cited <= set(sources)
-    for entry in sources.values():
-        assert squeezed(entry["title"]) in text
-        if entry["pages"]:
-            assert squeezed(entry["pages"]) in text
-        assert squeezed(entry["citation"]) in text, entry["citation"]
+    cited = {g.source for g in reports.submitted_results.gaps}
+    assert cited <= {s.key for s in sources}
+    for entry in sources:
+        assert squeezed(entry.title) in text
+        if entry.pages:
+            assert squeezed(entry.pages) in text
+        assert squeezed(entry.citation) in text, entry.citation
 
 
 def test_chinese_author_names_print_in_their_characters(reports: Rendered) -> None:
@@ -105,31 +106,32 @@ def test_chinese_author_names_print_in_their_characters(reports: Rendered) -> No
 
 def test_tier_overlays_level_and_gate_decisions_are_stated(reports: Rendered) -> None:
     text = squeezed("\n".join(reports.submitted_pages))
-    frameworks = {f["key"]: f for f in reports.submitted_results["frameworks"]}
-    tier = frameworks["model-law"]["tier"]
-    assert squeezed(f"Tier: {tier['label']}") in text
-    assert tier["overlays"]
-    for overlay in tier["overlays"]:
-        assert squeezed(overlay["label"]) in text
-    gates = frameworks["rsp-asl"]["gates"]
-    assert squeezed(f"Required safety level: {gates['required_level_label']}") in text
-    for gate in gates["gates"]:
-        assert squeezed(f"{gate['label']}: {gate['decision_label']}") in text
+    tier = reports.submitted_results.framework("model-law").tier
+    assert tier is not None
+    assert squeezed(f"Tier: {tier.label}") in text
+    assert tier.overlays
+    for overlay in tier.overlays:
+        assert squeezed(overlay.label) in text
+    gates = reports.submitted_results.framework("rsp-asl").gates
+    assert gates is not None
+    assert squeezed(f"Required safety level: {gates.required_level_label}") in text
+    for gate in gates.gates:
+        assert squeezed(f"{gate.label}: {gate.decision_label}") in text
 
 
 def test_every_gap_is_in_its_chapter_with_priority_answer_and_a_link_to_its_source(
     reports: Rendered,
 ) -> None:
     html = reports.html_twice[0]
-    gaps = reports.draft_results["gaps"]
+    gaps = reports.draft_results.gaps
     assert len(gaps) > 10
     for rank, gap in enumerate(gaps, start=1):
-        anchor = f'id="gap-{gap["framework"]}-{gap["question"]}"'
+        anchor = f'id="gap-{gap.framework}-{gap.question}"'
         block = html[html.index(anchor) :]
         block = block[: block.index("</section>")]
         assert f'<span class="gap-rank">{rank}.</span>' in block
-        assert f'href="#src-{gap["source"]}"' in block
-        assert f'id="src-{gap["source"]}"' in html
+        assert f'href="#src-{gap.source}"' in block
+        assert f'id="src-{gap.source}"' in html
     internal = [
         a
         for a in pdf_annotations(reports.draft.pdf)
@@ -142,8 +144,8 @@ def test_draft_is_marked_on_every_page_and_submitted_on_none(reports: Rendered) 
     assert len(reports.draft_pages) > 20
     assert all(DRAFT_MARK in page for page in reports.draft_pages)
     assert not any(DRAFT_MARK in page for page in reports.submitted_pages)
-    assert reports.draft_results["provisional"] is True
-    assert reports.submitted_results["provisional"] is False
+    assert reports.draft_results.provisional is True
+    assert reports.submitted_results.provisional is False
 
 
 def test_pages_are_numbered_x_of_y(reports: Rendered) -> None:
@@ -172,7 +174,7 @@ def test_pdf_is_tagged_with_title_language_and_bookmarks(reports: Rendered) -> N
     assert "/StructTreeRoot" in root
     assert info(reports.submitted.pdf)["/Title"] == "Gap report: Chat assistant, Acme, round 1"
     titles = top_bookmarks(reports.submitted.pdf)
-    names = [f["name"] for f in reports.submitted_results["frameworks"]]
+    names = [f.name for f in reports.submitted_results.frameworks]
     assert titles[:2] == ["Cover", "Executive summary"]
     assert titles[2:6] == names
     assert titles[6:] == [
@@ -191,7 +193,7 @@ def test_manifest_is_in_the_metadata_and_the_method_appendix(reports: Rendered) 
         "model-law": "v1",
         "rsp-asl": "v1",
     }
-    assert manifest["scoring_rules_version"] == reports.submitted_results["scoring_rules_version"]
+    assert manifest["scoring_rules_version"] == reports.submitted_results.scoring_rules_version
     assert manifest["generated_at"] == "2026-03-02T09:30:00Z"
     metadata = info(reports.submitted.pdf)
     assert json.loads(metadata["/govcheckmanifest"]) == manifest

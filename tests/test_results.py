@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from assessments.models import Assessment, Organisation, Source
-from assessments.results import SCORING_RULES_VERSION, results_for_assessment
+from assessments.results import results_for_assessment
+from assessments.scoring.results import SCORING_RULES_VERSION, Results
 from assessments.services.assessments import assessment_submit
 from tests.factories import answer, make_assessment
+
+# A submitted assessment's results as the first scoring rules stored them.
+SNAPSHOT = Path(__file__).parent / "fixtures" / "results-snapshot-v1.json"
 
 
 def answer_mini(assessment: Assessment, user: User, *, complete: bool = True) -> None:
@@ -49,37 +57,42 @@ def framework(results: dict[str, Any], key: str) -> dict[str, Any]:
 
 def test_draft_results_are_live_and_provisional(assessment: Assessment) -> None:
     results = results_for_assessment(assessment)
-    assert results["provisional"] is True
-    assert results["scoring_rules_version"] == SCORING_RULES_VERSION
-    assert framework(results, "mini-tier")["tier"]["key"] == "permit"
-    gates = framework(results, "mini-gate")["gates"]
-    assert gates["required_level_label"] == "ASL-3"
-    assert {g["key"]: g["decision"] for g in gates["gates"]} == {
+    assert results.provisional is True
+    assert results.scoring_rules_version == SCORING_RULES_VERSION
+    tier = results.framework("mini-tier").tier
+    assert tier is not None
+    assert tier.key == "permit"
+    gates = results.framework("mini-gate").gates
+    assert gates is not None
+    assert gates.required_level_label == "ASL-3"
+    assert {g.key: g.decision for g in gates.gates} == {
         "scaling": "proceed_with_conditions",
         "deployment": "pause",
     }
-    assert [(g["question"], g["why_critical"]) for g in results["gaps"][:2]] == [
+    assert [(g.question, g.why_critical) for g in results.gaps[:2]] == [
         ("red-team", "gate-blocking"),
         ("permit-held", "permit-related"),
     ]
-    assert [d["question"] for d in results["dont_know"]] == ["reviews"]
+    assert [d.question for d in results.dont_know] == ["reviews"]
 
 
 def test_draft_results_follow_the_answers(assessment: Assessment, assessor: User) -> None:
     answer(assessment, assessor, "mini-gate", "red-team", "yes")
-    gates = framework(results_for_assessment(assessment), "mini-gate")["gates"]
-    assert [g["decision"] for g in gates["gates"]] == ["proceed_with_conditions"] * 2
+    gates = results_for_assessment(assessment).framework("mini-gate").gates
+    assert gates is not None
+    assert [g.decision for g in gates.gates] == ["proceed_with_conditions"] * 2
 
 
 def test_results_carry_the_citation_of_every_source_cited(assessment: Assessment) -> None:
-    sources = results_for_assessment(assessment)["sources"]
+    results = results_for_assessment(assessment)
+    sources = {s.key: s for s in results.sources}
     assert {"zhou-hui", "sellitto", "wang-xiaohong", "anthropic-rsp"} <= set(sources)
     zhou = Source.objects.get(key="zhou-hui")
-    assert sources["zhou-hui"]["citation"] == zhou.citation()
-    assert sources["zhou-hui"]["authors"] == zhou.authors
-    assert "周辉" in sources["zhou-hui"]["citation"]
-    assert sources["zhou-hui"]["pages"] == zhou.pages
-    gap_sources = {g["source"] for g in results_for_assessment(assessment)["gaps"]}
+    assert sources["zhou-hui"].citation == zhou.citation()
+    assert sources["zhou-hui"].authors == zhou.authors
+    assert "周辉" in sources["zhou-hui"].citation
+    assert sources["zhou-hui"].pages == zhou.pages
+    gap_sources = {g.source for g in results.gaps}
     assert gap_sources <= set(sources)
 
 
@@ -93,9 +106,46 @@ def test_submission_stores_a_snapshot_that_never_changes(
     assert stored.results["provisional"] is False
     snapshot = json.loads(json.dumps(stored.results))
     Source.objects.filter(key="zhou-hui").update(title="Renamed later")
-    monkeypatch.setattr("assessments.results.score", lambda bank, answers: 1 / 0)
-    assert results_for_assessment(stored) == snapshot
+    monkeypatch.setattr("assessments.results.selectors.score", lambda bank, answers: 1 / 0)
+    assert results_for_assessment(stored).to_json() == snapshot
     assert snapshot["sources"]["zhou-hui"]["title"] != "Renamed later"
+
+
+def test_results_read_back_from_their_json_give_the_same_json(assessment: Assessment) -> None:
+    computed = json.loads(json.dumps(results_for_assessment(assessment).to_json()))
+    assert Results.from_json(computed).to_json() == computed
+
+
+def test_a_snapshot_stored_in_the_first_shape_reads_back_unchanged() -> None:
+    snapshot = json.loads(SNAPSHOT.read_text())
+    results = Results.from_json(snapshot)
+    assert results.to_json() == snapshot
+    assert results.overall == snapshot["overall"]["score"]
+    assert [g.question for g in results.gaps] == [g["question"] for g in snapshot["gaps"]]
+    gates = results.framework("mini-gate").gates
+    assert gates is not None
+    assert [g.decision_label for g in gates.gates] == [
+        g["decision_label"] for g in snapshot["frameworks"][2]["gates"]["gates"]
+    ]
+
+
+def test_every_reader_shows_a_stored_snapshot(
+    assessment: Assessment, assessor: User, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot = json.loads(SNAPSHOT.read_text())
+    submitted = assessment_submit(assessment=assessment, user=assessor)
+    Assessment.objects.filter(pk=submitted.pk).update(results=snapshot)
+    monkeypatch.setattr("assessments.results.selectors.score", lambda bank, answers: 1 / 0)
+    client.force_login(assessor)
+    page = client.get(reverse("assessment_results", args=[submitted.pk])).content.decode()
+    tier = snapshot["frameworks"][1]["tier"]
+    assert f"Tier: {tier['label']}" in page
+    assert snapshot["gaps"][0]["text"] in page
+    rows = list(csv.reader(StringIO(client.get(reverse("gaps_csv", args=[submitted.pk])).text)))
+    assert [row[5] for row in rows[1:]] == [g["question"] for g in snapshot["gaps"]]
+    out = StringIO()
+    call_command("assessment_results", str(submitted.pk), "--json", stdout=out)
+    assert json.loads(out.getvalue())["overall"] == snapshot["overall"]["score"]
 
 
 def test_live_results_of_a_submitted_assessment_are_computed_again(
@@ -104,10 +154,12 @@ def test_live_results_of_a_submitted_assessment_are_computed_again(
     submitted = assessment_submit(assessment=assessment, user=assessor)
     Assessment.objects.filter(pk=submitted.pk).update(results={"frameworks": []})
     stored = Assessment.objects.get(pk=submitted.pk)
-    assert results_for_assessment(stored) == {"frameworks": []}
+    assert results_for_assessment(stored).frameworks == ()
     live = results_for_assessment(stored, live=True)
-    assert live["provisional"] is False
-    assert framework(live, "mini-tier")["tier"]["key"] == "permit"
+    assert live.provisional is False
+    tier = live.framework("mini-tier").tier
+    assert tier is not None
+    assert tier.key == "permit"
 
 
 def test_assessment_results_command_prints_the_summary_shape(assessment: Assessment) -> None:

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from assessments.charts import BAR_LABEL_WIDTH, RADAR_RADIUS, RADAR_SIZE, WIDTH, radar, section_bars
+from assessments.scoring.results import FrameworkResult
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -15,13 +16,13 @@ def parse(markup: object) -> ET.Element:
     return ET.fromstring(str(markup))  # noqa: S314 - markup this code just drew
 
 
-def framework(*scores: float | None) -> dict[str, Any]:
-    sections = [
+def framework(*scores: float | None) -> FrameworkResult:
+    sections: list[dict[str, Any]] = [
         {"key": f"s{i}", "title": f"Section {i} <b>&", "weight": 1, "score": score}
         for i, score in enumerate(scores)
     ]
     sections.append({"key": "screening", "title": "Screening", "weight": 0, "score": None})
-    return {"key": "f", "name": "Frame <script>", "sections": sections}
+    return FrameworkResult.from_json({"key": "f", "name": "Frame <script>", "sections": sections})
 
 
 def test_bars_are_drawn_to_scale_for_scored_sections_only() -> None:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from assessments.scoring.engine import score
-from assessments.scoring.outcome import PAUSE, PROCEED, PROCEED_WITH_CONDITIONS, Results
-from assessments.scoring.plain_bank import answers_from_dict, bank_from_dict
+from assessments.scoring.results import Results
+from assessments.scoring.verdicts import PAUSE, PROCEED, PROCEED_WITH_CONDITIONS
+from tests.plain_bank import answers_from_dict, bank_from_dict
 
 YES_PARTLY_NO = {"yes": 2, "partly": 1, "no": 0, "dont-know": "dont_know", "na": "na"}
 
@@ -452,12 +453,12 @@ def test_all_best_answers_give_full_marks_and_proceed() -> None:
 # The plain shape -------------------------------------------------------------------------
 
 
-def test_as_dict_has_the_documented_keys() -> None:
+def test_to_json_has_the_documented_keys() -> None:
     results = run(
         [PROFILE, maturity(section("s", q("a"))), tier_framework(), gate_framework()],
         {"role": ["rnd"], "listed": "yes", "a": "no", "frontier": "yes"},
     )
-    data = results.as_dict()
+    data = results.to_json()
     assert set(data) >= {"overall", "progress", "frameworks", "gaps", "dont_know", "unanswered"}
     by_key = {f["key"]: f for f in data["frameworks"]}
     assert set(by_key["t"]["tier"]) >= {

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from assessments.scoring.engine import score
-from assessments.scoring.plain_bank import answers_from_dict, bank_from_dict
+from tests.plain_bank import answers_from_dict, bank_from_dict
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "scoring.md"
 BLOCK = re.compile(r"```yaml\n# example: (?P<name>[^\n]+)\n(?P<body>.*?)```", re.DOTALL)
@@ -45,7 +45,7 @@ def walk(value: Any, path: list[str]) -> Any:
 @pytest.mark.parametrize("example", examples())
 def test_worked_example(example: dict[str, Any]) -> None:
     bank = bank_from_dict({"frameworks": example["frameworks"]})
-    results = score(bank, answers_from_dict(bank, example["answers"])).as_dict()
+    results = score(bank, answers_from_dict(bank, example["answers"])).to_json()
     for path, expected in example["expect"].items():
         found = walk(results, str(path).split("."))
         if isinstance(expected, float):

@@ -14,30 +14,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.charts import radar, scored_sections
+from django.utils.safestring import SafeString
+
+from assessments.charts import radar
 from assessments.models import Assessment
-from assessments.scoring.types import (
-    DONT_KNOW,
-    NOT_APPLICABLE,
-    PROFILE,
-    AnswerValue,
-    Bank,
-    BankQuestion,
-    QRef,
+from assessments.scoring.results import (
+    GATE_BLOCKING,
+    PERMIT_RELATED,
+    CitedSource,
+    FrameworkResult,
+    Gap,
+    Results,
 )
+from assessments.scoring.types import PROFILE, AnswerValue, Bank, QRef
+from assessments.scoring.verdicts import Explanation, GateResult
+
+from .appendix import answer_appendix
 
 TOP_GAPS = 10
 WHY_CRITICAL = {
-    "gate-blocking": "Critical: blocks a gate",
-    "permit-related": "Critical: permit-related",
-}
-STATUS_TEXT = {
-    "scored": "Scored",
-    "dont_know": "Don't know: scores zero",
-    "not_applicable": "Not applicable: not counted",
-    "unanswered": "Not answered",
-    "unscored": "Not scored (screening or written answer)",
-    "hidden": "Does not apply (its condition is false): not counted",
+    GATE_BLOCKING: "Critical: blocks a gate",
+    PERMIT_RELATED: "Critical: permit-related",
 }
 
 
@@ -53,7 +50,7 @@ class Manifest:
     answers_sha256: str
     generated_at: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "assessment": self.assessment,
             "round": self.round,
@@ -85,7 +82,7 @@ def manifest_for(
     assessment: Assessment,
     bank: Bank,
     answers: Mapping[QRef, AnswerValue],
-    results: Mapping[str, Any],
+    results: Results,
     generated_at: dt.datetime,
 ) -> Manifest:
     return Manifest(
@@ -93,24 +90,32 @@ def manifest_for(
         round=assessment.round,
         status=assessment.status,
         frameworks={f.key: f.version for f in bank.frameworks},
-        scoring_rules_version=str(results["scoring_rules_version"]),
+        scoring_rules_version=results.scoring_rules_version,
         answers_sha256=answers_sha256(answers),
         generated_at=generated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
 
 
-# Gaps and explanations ---------------------------------------------------------------------
+# Citations ---------------------------------------------------------------------------------
 
 
-def priority_text(gap: Mapping[str, Any]) -> str:
-    """The gap's priority in words: critical and why, or its weight x shortfall."""
-    if gap["critical"]:
-        return WHY_CRITICAL.get(gap["why_critical"], "Critical")
-    return f"Priority {gap['priority']:g}"
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A citation in the text: a short label and its bibliography anchor ("" when absent)."""
+
+    key: str
+    anchor: str
+    short: str
 
 
-def answer_text(answer: Mapping[str, Any]) -> str:
-    return "; ".join(answer["choices"]) or answer["text"] or "Not answered"
+@dataclass(frozen=True, slots=True)
+class BibliographyEntry:
+    source: CitedSource
+    anchor: str
+
+
+def source_anchor(key: str) -> str:
+    return f"src-{key}"
 
 
 def short_authors(authors: str) -> str:
@@ -119,180 +124,149 @@ def short_authors(authors: str) -> str:
     return f"{names[0]} et al." if len(names) > 2 else authors
 
 
-def source_refs(sources: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+def source_refs(sources: Iterable[CitedSource]) -> dict[str, SourceRef]:
     """Source key -> its bibliography anchor and a short label (authors or title, pages)."""
     refs = {}
-    for key, entry in sources.items():
-        who = short_authors(entry["authors"]) or f"\u201c{entry['title']}\u201d"
-        refs[key] = {
-            "key": key,
-            "anchor": f"src-{key}",
-            "short": f"{who}, {entry['pages']}" if entry["pages"] else who,
-        }
+    for source in sources:
+        who = short_authors(source.authors) or f"\u201c{source.title}\u201d"
+        short = f"{who}, {source.pages}" if source.pages else who
+        refs[source.key] = SourceRef(source.key, source_anchor(source.key), short)
     return refs
 
 
-def _refs(keys: Iterable[str], refs: Mapping[str, dict[str, str]]) -> list[dict[str, str]]:
+def _refs(keys: Iterable[str], refs: Mapping[str, SourceRef]) -> tuple[SourceRef, ...]:
     # A key missing from the bibliography is still named, without a link.
-    return [refs.get(k, {"key": k, "anchor": "", "short": k}) for k in keys]
+    return tuple(refs.get(k, SourceRef(k, "", k)) for k in keys)
 
 
-def _explained(explanation: Mapping[str, Any], refs: Mapping[str, dict[str, str]]) -> Any:
-    return dict(explanation) | {"source_refs": _refs(explanation.get("sources", []), refs)}
+def _ref(key: str, refs: Mapping[str, SourceRef]) -> SourceRef | None:
+    return _refs([key], refs)[0] if key else None
 
 
-def _gap_rows(
-    results: Mapping[str, Any],
-    sections: Mapping[QRef, str],
-    refs: Mapping[str, dict[str, str]],
-) -> list[dict[str, Any]]:
-    names = {f["key"]: f["name"] for f in results["frameworks"]}
-    return [
-        gap
-        | {
-            "source_ref": _refs([gap["source"]], refs)[0] if gap["source"] else None,
-            "supporting_refs": _refs(gap["supporting"], refs),
-            "rank": rank,
-            "anchor": f"gap-{gap['framework']}-{gap['question']}",
-            "framework_name": names.get(gap["framework"], gap["framework"]),
-            "section_title": sections.get((gap["framework"], gap["section"]), gap["section"]),
-            "priority_text": priority_text(gap),
-            "answer_text": answer_text(gap["answer"]),
-        }
-        for rank, gap in enumerate(results["gaps"], start=1)
-    ]
+# Gaps and explanations ---------------------------------------------------------------------
 
 
-def _texts(bank: Bank) -> dict[QRef, str]:
-    return {q.ref: q.text for f in bank.frameworks for s in f.sections for q in s.questions}
+def priority_text(gap: Gap) -> str:
+    """The gap's priority in words: critical and why, or its weight x shortfall."""
+    if gap.critical:
+        return WHY_CRITICAL.get(gap.why_critical, "Critical")
+    return f"Priority {gap.priority:g}"
 
 
-def _gate_rows(
-    gates: Mapping[str, Any],
-    texts: Mapping[QRef, str],
-    fw: str,
-    refs: Mapping[str, dict[str, str]],
-) -> list[Any]:
-    return [
-        gate
-        | {
-            "explanation": _explained(gate["explanation"], refs),
-            "blocking_texts": [texts.get((fw, k), k) for k in gate["blocking"]],
-            "condition_texts": [texts.get((fw, k), k) for k in gate["conditions"]],
-        }
-        for gate in gates["gates"]
-    ]
+@dataclass(frozen=True)
+class GapEntry:
+    """A gap as the report lists it: ranked, placed and cited."""
+
+    gap: Gap
+    rank: int
+    framework_name: str
+    section_title: str
+    source_ref: SourceRef | None
+    supporting_refs: tuple[SourceRef, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"gap-{self.gap.framework}-{self.gap.question}"
+
+    @property
+    def priority_text(self) -> str:
+        return priority_text(self.gap)
+
+    @property
+    def answer_text(self) -> str:
+        answer = self.gap.answer
+        return "; ".join(answer.choices) or answer.text or "Not answered"
 
 
-def _framework_chapter(
-    framework: Mapping[str, Any],
-    gaps: list[dict[str, Any]],
-    texts: Mapping[QRef, str],
+@dataclass(frozen=True)
+class Explained:
+    """An explanation with its sources as references into the bibliography."""
+
+    explanation: Explanation
+    source_refs: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
+class GateEntry:
+    gate: GateResult
+    explained: Explained
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A framework's chapter: its results, radar, gaps and explained verdicts."""
+
+    result: FrameworkResult
+    source_ref: SourceRef | None
+    radar: SafeString
+    gaps: tuple[GapEntry, ...]
+    tier_explained: Explained | None = None
+    level_explained: Explained | None = None
+    gates: tuple[GateEntry, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"fw-{self.result.key}"
+
+    @property
+    def headline(self) -> str:
+        result = self.result
+        if result.tier is not None:
+            return f"Tier: {result.tier.label}"
+        if result.gates is not None:
+            decisions = ", ".join(f"{e.gate.label}: {e.gate.decision_label}" for e in self.gates)
+            return f"Required level {result.gates.required_level_label}; {decisions}"
+        if result.risks:
+            covered = sum(1 for r in result.risks if r.covered)
+            return f"{covered} of {len(result.risks)} risks fully covered"
+        return ""
+
+
+def _explained(explanation: Explanation, refs: Mapping[str, SourceRef]) -> Explained:
+    return Explained(explanation, _refs(explanation.sources, refs))
+
+
+def _gap_entries(
+    results: Results, sections: Mapping[QRef, str], refs: Mapping[str, SourceRef]
+) -> tuple[GapEntry, ...]:
+    return tuple(
+        GapEntry(
+            gap=gap,
+            rank=rank,
+            framework_name=results.framework_name(gap.framework),
+            section_title=sections.get((gap.framework, gap.section), gap.section),
+            source_ref=_ref(gap.source, refs),
+            supporting_refs=_refs(gap.supporting, refs),
+        )
+        for rank, gap in enumerate(results.gaps, start=1)
+    )
+
+
+def _chapter(
+    result: FrameworkResult,
+    gaps: Iterable[GapEntry],
     source: str,
-    refs: Mapping[str, dict[str, str]],
-) -> dict[str, Any]:
-    key = framework["key"]
-    chapter: dict[str, Any] = {
-        "data": framework,
-        "anchor": f"fw-{key}",
-        "source_ref": _refs([source], refs)[0] if source else None,
-        "sections": scored_sections(framework),
-        "radar": radar(framework, f"radar-{key}"),
-        "gaps": [g for g in gaps if g["framework"] == key],
-    }
-    if "tier" in framework:
-        chapter["tier_explanation"] = _explained(framework["tier"]["explanation"], refs)
-    if "gates" in framework:
-        chapter["gates"] = _gate_rows(framework["gates"], texts, key, refs)
-        chapter["level_explanation"] = _explained(framework["gates"]["level_explanation"], refs)
-    return chapter
-
-
-# The appendix of every answer -------------------------------------------------------------
-
-
-def _choice_labels(question: BankQuestion, value: AnswerValue) -> list[str]:
-    labels = []
-    for key in value.choices:
-        option = question.option(key)
-        labels.append(option.label if option else key)
-    return labels
-
-
-def _answer_row(
-    question: BankQuestion, value: AnswerValue | None, status: str | None
-) -> dict[str, Any]:
-    meanings = {o.key: o.meaning for o in question.options}
-    chosen = {meanings.get(c) for c in value.choices} if value else set()
-    if status is None:  # the profile is never scored: say only whether it was answered
-        status = "unscored" if value else "unanswered"
-    return {
-        "key": question.key,
-        "text": question.text,
-        "choices": _choice_labels(question, value) if value else [],
-        "written": value.text if value else "",
-        "note": value.note if value else "",
-        "reason": value.reason if value and NOT_APPLICABLE in chosen else "",
-        "evidence": list(value.evidence) if value else [],
-        "answered": value is not None,
-        "dont_know": DONT_KNOW in chosen,
-        "status": STATUS_TEXT.get(status, status),
-        "counted": status not in ("hidden", "not_applicable", "unanswered"),
-    }
-
-
-def answer_appendix(
-    bank: Bank, answers: Mapping[QRef, AnswerValue], results: Mapping[str, Any]
-) -> list[dict[str, Any]]:
-    """Every question of every pinned framework, profile first, with the answer it got."""
-    statuses: dict[QRef, str] = {}
-    for framework in results["frameworks"]:
-        for section in framework["sections"]:
-            for q in section.get("questions", []):
-                statuses[(framework["key"], q["key"])] = q["status"]
-    return [
-        {
-            "key": framework.key,
-            "name": framework.name,
-            "version": framework.version,
-            "anchor": f"answers-{framework.key}",
-            "sections": [
-                {
-                    "title": section.title,
-                    "questions": [
-                        _answer_row(q, answers.get(q.ref), statuses.get(q.ref))
-                        for q in section.questions
-                    ],
-                }
-                for section in framework.sections
-            ],
-        }
-        for framework in bank.frameworks
-    ]
+    refs: Mapping[str, SourceRef],
+) -> Chapter:
+    tier, gates = result.tier, result.gates
+    return Chapter(
+        result=result,
+        source_ref=_ref(source, refs),
+        radar=radar(result, f"radar-{result.key}"),
+        gaps=tuple(g for g in gaps if g.gap.framework == result.key),
+        tier_explained=_explained(tier.explanation, refs) if tier is not None else None,
+        level_explained=_explained(gates.level_explanation, refs) if gates is not None else None,
+        gates=tuple(
+            GateEntry(g, _explained(g.explanation, refs)) for g in (gates.gates if gates else ())
+        ),
+    )
 
 
 # Everything the template reads ------------------------------------------------------------
 
 
-def _source_entries(sources: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [{"key": key, "anchor": f"src-{key}"} | dict(entry) for key, entry in sources.items()]
-
-
 def _section_titles(bank: Bank) -> dict[QRef, str]:
     return {(f.key, s.key): s.title for f in bank.frameworks for s in f.sections}
-
-
-def _headline(chapter: Mapping[str, Any]) -> str:
-    data = chapter["data"]
-    if "tier" in data:
-        return f"Tier: {data['tier']['label']}"
-    if "gates" in data:
-        decisions = ", ".join(f"{g['label']}: {g['decision_label']}" for g in chapter["gates"])
-        return f"Required level {data['gates']['required_level_label']}; {decisions}"
-    covered = [r for r in data.get("risks", []) if r["covered"]]
-    if data.get("risks"):
-        return f"{len(covered)} of {len(data['risks'])} risks fully covered"
-    return ""
 
 
 def report_context(
@@ -300,20 +274,16 @@ def report_context(
     assessment: Assessment,
     bank: Bank,
     answers: Mapping[QRef, AnswerValue],
-    results: Mapping[str, Any],
+    results: Results,
     manifest: Manifest,
     framework_sources: Mapping[str, str],
 ) -> dict[str, Any]:
     """The template's context: cover, summary, chapters, appendices, bibliography."""
-    refs = source_refs(results.get("sources", {}))
-    gaps = _gap_rows(results, _section_titles(bank), refs)
-    texts = _texts(bank)
+    refs = source_refs(results.sources)
+    gaps = _gap_entries(results, _section_titles(bank), refs)
     chapters = [
-        _framework_chapter(f, gaps, texts, framework_sources.get(f["key"], ""), refs)
-        for f in results["frameworks"]
+        _chapter(f, gaps, framework_sources.get(f.key, ""), refs) for f in results.frameworks
     ]
-    for chapter in chapters:
-        chapter["headline"] = _headline(chapter)
     return {
         "assessment": assessment,
         "organisation": assessment.organisation,
@@ -323,13 +293,13 @@ def report_context(
         "chapters": chapters,
         "gaps": gaps,
         "top_gaps": gaps[:TOP_GAPS],
-        "critical_count": sum(1 for g in gaps if g["critical"]),
-        "dont_know_count": len(results["dont_know"]),
-        "unanswered": results["unanswered"],
+        "critical_count": results.critical_gaps,
+        "dont_know_count": len(results.dont_know),
+        "unanswered": results.unanswered,
         "appendix": answer_appendix(bank, answers, results),
-        "sources": _source_entries(results.get("sources", {})),
-        "manifest": manifest.as_dict(),
-        "manifest_json": json.dumps(manifest.as_dict(), sort_keys=True, ensure_ascii=False),
+        "sources": [BibliographyEntry(s, source_anchor(s.key)) for s in results.sources],
+        "manifest": manifest.to_json(),
+        "manifest_json": json.dumps(manifest.to_json(), sort_keys=True, ensure_ascii=False),
         "versions": [(f.name, f.version) for f in bank.frameworks if f.kind != PROFILE],
         "profile_version": next((f.version for f in bank.frameworks if f.kind == PROFILE), ""),
     }

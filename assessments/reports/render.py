@@ -60,8 +60,8 @@ def _prepare(
     )
     context["css_url"] = static_file_url(REPORT_CSS)
     context["generated_at"] = when
-    context["metadata_keywords"] = _keywords(manifest.as_dict())
-    return render_to_string(TEMPLATE, context), manifest.as_dict()
+    context["metadata_keywords"] = _keywords(manifest.to_json())
+    return render_to_string(TEMPLATE, context), manifest.to_json()
 
 
 def _keywords(manifest: dict[str, Any]) -> str:

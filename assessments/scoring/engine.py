@@ -7,8 +7,8 @@ from .gaps import dont_know_answers, find_gaps, unanswered_questions
 from .gates import gates_result
 from .maturity import framework_fraction, risk_results, section_result
 from .numbers import mean
-from .outcome import FrameworkResult, Progress, QuestionScore, Results
 from .progress import progress
+from .results import CitedSource, FrameworkResult, QuestionScore, Results
 from .tiers import tier_result
 from .types import GATE, PROFILE, TIER, Answers, Bank, BankFramework, QRef
 
@@ -28,15 +28,14 @@ def score(bank: Bank, answers: Answers) -> Results:
     scores: dict[QRef, QuestionScore] = {
         (f.key, q.key): q for f in frameworks for s in f.sections for q in s.questions
     }
-    done = progress(bank, answers, applicability)
     return Results(
         fraction=mean(f.fraction for f in frameworks if f.fraction is not None),
-        progress=Progress(done.applicable, done.answered, done.percent),
+        progress=progress(bank, answers, applicability),
         frameworks=frameworks,
         gaps=find_gaps(bank, answers, scores, blocking_refs(frameworks)),
         dont_know=dont_know_answers(bank, answers, applicability),
         unanswered=unanswered_questions(bank, answers, applicability),
-        sources=cited_sources(bank, applicability, frameworks),
+        sources=tuple(CitedSource(key) for key in cited_sources(bank, applicability, frameworks)),
     )
 
 

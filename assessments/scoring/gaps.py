@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .applicability import Applicability
-from .numbers import rounded_priority
-from .outcome import (
+from .numbers import rounded_priority, rounded_shortfall
+from .results import (
     DONT_KNOW_STATUS,
     GATE_BLOCKING,
     PERMIT_RELATED,
@@ -77,7 +77,7 @@ def find_gaps(
                 section=question.section,
                 text=question.text,
                 weight=question.weight,
-                shortfall=shortfall,
+                shortfall=rounded_shortfall(shortfall),
                 priority=rounded_priority(question.weight * shortfall),
                 why_critical=why_critical(question, blocking),
                 dont_know=score.status == DONT_KNOW_STATUS,

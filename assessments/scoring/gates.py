@@ -2,24 +2,33 @@
 
 The required level is the highest level a selected, applicable screening option sets
 (`effects: {level: N}`), and at least rules.default_level. Each gate's decision comes from
-its safeguards (safeguards.py); the changes that would move it are found in gate_moves.py.
+its safeguards (safeguards.py); the changes that would move it are found in explanations.py.
 """
 
 from __future__ import annotations
 
 from .applicability import Applicability, evaluate_applicability
-from .explaining import cited, effect_triggers, rule_entry, screening_answers
-from .gate_moves import GateSearch
-from .outcome import Explanation, GateResult, GatesResult, Move, TriggerShown
+from .explanations import (
+    GateSearch,
+    candidates_for,
+    cited,
+    closure,
+    effect_triggers,
+    labels,
+    screening_answers,
+    setters,
+    shown_changes,
+    smallest_moves,
+)
 from .safeguards import decision_from, state_wording
 from .types import Answers, Bank, BankFramework, BankQuestion
-from .whatif import candidates_for, closure, labels, setters, shown_changes, smallest_moves
+from .verdicts import Explanation, GateResult, GatesResult, Move, TriggerShown
 
 
 def level_label(framework: BankFramework, level: int | None) -> str:
     if level is None:
         return ""
-    return str(rule_entry(framework, "levels", level, field="level").get("label") or level)
+    return str(framework.rule("levels", level, field="level").get("label") or level)
 
 
 def gates_result(
@@ -38,7 +47,7 @@ def gates_result(
 
 def level_rule(framework: BankFramework, level: int | None) -> str:
     """rules.levels[].explanation, or the method in words followed by the level's description."""
-    entry = rule_entry(framework, "levels", level, field="level")
+    entry = framework.rule("levels", level, field="level")
     if entry.get("explanation"):
         return str(entry["explanation"])
     default = level_label(framework, int(framework.rules.get("default_level", 1)))
@@ -69,7 +78,7 @@ def level_explanation(
 
     candidates = candidates_for(screening, answers, [q.ref for q in screening.questions])
     found = smallest_moves(level_of, answers, candidates, pairable=candidates)
-    entry = rule_entry(framework, "levels", derived.level, field="level")
+    entry = framework.rule("levels", derived.level, field="level")
     return Explanation(
         rule=level_rule(framework, derived.level),
         triggers=tuple(triggers),
@@ -94,7 +103,7 @@ GATE_METHOD = (
 
 def gate_rule(framework: BankFramework, gate: str) -> str:
     """rules.gates[].explanation, or the gate's description followed by the method in words."""
-    entry = rule_entry(framework, "gates", gate)
+    entry = framework.rule("gates", gate)
     if entry.get("explanation"):
         return str(entry["explanation"])
     return f"{entry['description']} {GATE_METHOD}" if entry.get("description") else GATE_METHOD

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from .applicability import Applicability
 from .numbers import weighted_mean
-from .outcome import (
+from .results import (
     DONT_KNOW_STATUS,
     HIDDEN,
     NOT_APPLICABLE_STATUS,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 SCORE_DECIMALS = 1
 PRIORITY_DECIMALS = 2
+SHORTFALL_DECIMALS = 4
 
 
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
@@ -28,5 +29,14 @@ def percent(fraction: float | None) -> float | None:
     return None if fraction is None else round(100 * fraction, SCORE_DECIMALS)
 
 
+def from_percent(score: float | None) -> float | None:
+    """A percentage as shown back as a fraction: `percent(from_percent(s)) == s`."""
+    return None if score is None else score / 100
+
+
 def rounded_priority(value: float) -> float:
     return round(value, PRIORITY_DECIMALS)
+
+
+def rounded_shortfall(value: float) -> float:
+    return round(value, SHORTFALL_DECIMALS)

@@ -1,11 +1,18 @@
-"""How far an assessment has come: applicable and answered questions per section."""
+"""How far an assessment has come: applicable and answered questions, in all and per section."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .applicability import Applicability
 from .types import Answers, Bank, BankQuestion
+
+
+def share(answered: int, applicable: int) -> int:
+    """Answered questions as a whole percentage of the applicable ones (100 when none apply)."""
+    return 100 if applicable == 0 else round(100 * answered / applicable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +25,7 @@ class SectionProgress:
 
     @property
     def percent(self) -> int:
-        return 100 if self.applicable == 0 else round(100 * self.answered / self.applicable)
+        return share(self.answered, self.applicable)
 
     @property
     def complete(self) -> bool:
@@ -27,25 +34,34 @@ class SectionProgress:
 
 @dataclass(frozen=True)
 class Progress:
-    sections: tuple[SectionProgress, ...]
+    """The totals, and each section's progress when computed from answers (a stored snapshot
+    keeps only the totals)."""
 
-    @property
-    def applicable(self) -> int:
-        return sum(s.applicable for s in self.sections)
+    applicable: int
+    answered: int
+    sections: tuple[SectionProgress, ...] = ()
 
-    @property
-    def answered(self) -> int:
-        return sum(s.answered for s in self.sections)
+    @classmethod
+    def of_sections(cls, sections: tuple[SectionProgress, ...]) -> Progress:
+        applicable = sum(s.applicable for s in sections)
+        return cls(applicable, sum(s.answered for s in sections), sections)
 
     @property
     def percent(self) -> int:
-        return 100 if self.applicable == 0 else round(100 * self.answered / self.applicable)
+        return share(self.answered, self.applicable)
 
     def section(self, framework: str, section: str) -> SectionProgress:
         for item in self.sections:
             if item.framework == framework and item.section == section:
                 return item
         raise KeyError((framework, section))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"applicable": self.applicable, "answered": self.answered, "percent": self.percent}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Progress:
+        return cls(int(data.get("applicable", 0)), int(data.get("answered", 0)))
 
 
 def is_answered(question: BankQuestion, answers: Answers) -> bool:
@@ -63,4 +79,4 @@ def progress(bank: Bank, answers: Answers, applicability: Applicability) -> Prog
             sections.append(
                 SectionProgress(framework.key, section.key, len(applicable), len(answered), missing)
             )
-    return Progress(tuple(sections))
+    return Progress.of_sections(tuple(sections))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .outcome import PAUSE, PROCEED, PROCEED_WITH_CONDITIONS
 from .types import (
     DONT_KNOW,
     NOT_APPLICABLE,
@@ -24,6 +23,7 @@ from .types import (
     answer_meaning,
     selected_options,
 )
+from .verdicts import PAUSE, PROCEED, PROCEED_WITH_CONDITIONS
 
 MET, PARTIAL, BLOCKS = "met", "partial", "blocks"
 

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from .applicability import Applicability, evaluate_applicability, sets_effects
 from .conditions import AllOf, AnyOf, Condition, Not, TierIn
-from .explaining import cited, effect_triggers, rule_entry, screening_answers
-from .outcome import Explanation, Labelled, Move, TierResult
+from .explanations import (
+    candidates_for,
+    cited,
+    closure,
+    effect_triggers,
+    screening_answers,
+    setters,
+    shown_changes,
+    smallest_moves,
+)
 from .types import Answers, Bank, BankFramework, BankQuestion
-from .whatif import candidates_for, closure, setters, shown_changes, smallest_moves
+from .verdicts import Explanation, Labelled, Move, TierResult
 
 # Tiers whose duties count as permit-related gaps (docs/scoring.md, "Critical gaps").
 PERMIT_TIERS = frozenset({"permit", "permit-pending"})
@@ -23,12 +31,12 @@ UNSETTLED = "Not settled yet"
 def tier_label(framework: BankFramework, key: str | None) -> str:
     if key is None:
         return UNSETTLED
-    return str(rule_entry(framework, "tiers", key).get("label") or key)
+    return str(framework.rule("tiers", key).get("label") or key)
 
 
 def tier_rule(framework: BankFramework, key: str | None) -> str:
     """The tier's own explanation from rules.tiers, or the method in words."""
-    written = rule_entry(framework, "tiers", key).get("explanation") if key else None
+    written = framework.rule("tiers", key).get("explanation") if key else None
     if written:
         return str(written)
     order = ", ".join(tier_label(framework, t["key"]) for t in framework.rules.get("tiers", []))
@@ -94,7 +102,7 @@ def tier_explanation(
         rule=tier_rule(framework, derived.tier),
         triggers=tuple(triggers),
         changes=_tier_moves(bank, screening, framework, answers),
-        sources=cited(bank, framework, rule_entry(framework, "tiers", derived.tier), triggers),
+        sources=cited(bank, framework, framework.rule("tiers", derived.tier), triggers),
     )
 
 

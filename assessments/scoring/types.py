@@ -110,6 +110,13 @@ class BankFramework:
     def questions(self) -> tuple[BankQuestion, ...]:
         return tuple(q for s in self.sections for q in s.questions)
 
+    def rule(self, name: str, key: Any, field: str = "key") -> Mapping[str, Any]:
+        """The entry of rules[name] whose field equals key, or an empty mapping."""
+        for entry in self.rules.get(name, []):
+            if isinstance(entry, Mapping) and entry.get(field) == key:
+                return entry
+        return {}
+
     @cached_property
     def screening(self) -> tuple[BankQuestion, ...]:
         """The questions whose options set a tier, an overlay or a level, in asking order."""

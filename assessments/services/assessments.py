@@ -219,7 +219,7 @@ def missing_required(assessment: Assessment) -> list[tuple[str, str]]:
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     """Freeze the assessment and store its results; refused while required answers are missing."""
-    from assessments.results import SCORING_RULES_VERSION, results_for_assessment
+    from assessments.results import results_for_assessment
 
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.is_submitted:
@@ -228,8 +228,9 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     if missing:
         raise SubmissionRefused(missing)
     locked.status = Assessment.Status.SUBMITTED  # first, so the snapshot is not provisional
-    locked.results = results_for_assessment(locked, live=True)
-    locked.scoring_rules_version = SCORING_RULES_VERSION
+    results = results_for_assessment(locked, live=True)
+    locked.results = results.to_json()
+    locked.scoring_rules_version = results.scoring_rules_version
     locked.submitted_at = timezone.now()
     locked.submitted_by = user
     locked.save()

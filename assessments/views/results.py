@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.answers_io import (
@@ -22,9 +24,11 @@ from assessments.answers_io import (
     answers_filename,
     answers_import,
 )
-from assessments.charts import radar, scored_sections, section_bars
+from assessments.charts import radar, section_bars
 from assessments.models import Assessment
-from assessments.results import gaps_csv, results_for_assessment
+from assessments.results import results_for_assessment
+from assessments.results.gaps_csv import gaps_csv
+from assessments.scoring.results import FrameworkResult, Gap, Results
 from assessments.selectors import assessment_get_for_user, organisation_get_for_user
 
 
@@ -89,33 +93,39 @@ def answers_upload(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "assessments/results_import.html", context, status=status)
 
 
-def results_context(assessment: Assessment, results: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FrameworkShown:
+    """A framework's results with its charts."""
+
+    result: FrameworkResult
+    bars: SafeString
+    radar: SafeString
+
+
+@dataclass(frozen=True)
+class GapShown:
+    """A gap with its framework's name and the citation of its source."""
+
+    gap: Gap
+    framework_name: str
+    citation: str
+
+
+def results_context(assessment: Assessment, results: Results) -> dict[str, Any]:
     """What the results page shows: the results, with charts and citations joined in."""
-    sources = results.get("sources", {})
-    names = {f["key"]: f["name"] for f in results["frameworks"]}
     frameworks = [
-        {
-            "data": f,
-            "sections": scored_sections(f),
-            "bars": section_bars(f, f"bars-{f['key']}"),
-            "radar": radar(f, f"radar-{f['key']}"),
-        }
-        for f in results["frameworks"]
+        FrameworkShown(f, section_bars(f, f"bars-{f.key}"), radar(f, f"radar-{f.key}"))
+        for f in results.frameworks
     ]
-    gaps = [
-        gap
-        | {
-            "framework_name": names.get(gap["framework"], gap["framework"]),
-            "citation": sources.get(gap["source"], {}).get("citation", ""),
-        }
-        for gap in results["gaps"]
-    ]
+    gaps = []
+    for gap in results.gaps:
+        cited = results.source(gap.source)
+        name = results.framework_name(gap.framework)
+        gaps.append(GapShown(gap, name, cited.citation if cited else ""))
     return {
         "assessment": assessment,
         "results": results,
         "frameworks": frameworks,
         "gaps": gaps,
-        "critical_count": sum(1 for g in gaps if g["critical"]),
-        "framework_names": names,
-        "sources": list(sources.values()),
+        "critical_count": results.critical_gaps,
     }

@@ -4,7 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.models import Assessment
-from assessments.results import results_for_assessment, results_summary
+from assessments.results import results_for_assessment
+from assessments.scoring.results import FrameworkResult, Listed, Results
 
 
 class Command(BaseCommand):
@@ -28,29 +29,83 @@ class Command(BaseCommand):
             raise CommandError(f"No assessment with id {options['id']}.")
         results = results_for_assessment(assessment, live=options["live"])
         if options["json"]:
-            shown = results if options["full"] else results_summary(results)
+            shown = results.to_json() if options["full"] else results_summary(results)
             self.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False))
             return
         for line in summary_lines(assessment, results):
             self.stdout.write(line)
 
 
-def summary_lines(assessment: Assessment, results: dict[str, Any]) -> list[str]:
-    status = "provisional" if results["provisional"] else "submitted"
+def results_summary(results: Results) -> dict[str, Any]:
+    """The shape `assessment_results --json` prints (docs/results-format.md, "On the command
+    line")."""
+    return {
+        "scoring_rules_version": results.scoring_rules_version,
+        "provisional": results.provisional,
+        "overall": results.overall,
+        "frameworks": [framework_summary(f) for f in results.frameworks],
+        "gaps": [
+            {
+                "framework": g.framework,
+                "question": g.question,
+                "priority": g.priority,
+                "critical": g.critical,
+                "why_critical": g.why_critical,
+            }
+            for g in results.gaps
+        ],
+        "dont_know": [_listed(d) for d in results.dont_know],
+        "unanswered": [_listed(u) for u in results.unanswered],
+    }
+
+
+def _listed(item: Listed) -> dict[str, str]:
+    return {"framework": item.framework, "question": item.question}
+
+
+def framework_summary(framework: FrameworkResult) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "key": framework.key,
+        "version": framework.version,
+        "score": framework.score,
+        "sections": [{"key": s.key, "score": s.score} for s in framework.sections],
+    }
+    if framework.risks:
+        summary["risks"] = [
+            {"key": r.key, "score": r.score, "covered": r.covered} for r in framework.risks
+        ]
+    if framework.tier is not None:
+        summary["tier"] = framework.tier.key
+        summary["overlays"] = [o.key for o in framework.tier.overlays]
+    if framework.gates is not None:
+        summary["required_level"] = framework.gates.required_level
+        summary["gates"] = [
+            {
+                "key": g.key,
+                "decision": g.decision,
+                "blocking": list(g.blocking),
+                "conditions": list(g.conditions),
+            }
+            for g in framework.gates.gates
+        ]
+    return summary
+
+
+def summary_lines(assessment: Assessment, results: Results) -> list[str]:
+    status = "provisional" if results.provisional else "submitted"
     lines = [
         f"{assessment.system.name}, round {assessment.round} ({status})",
-        f"Overall score: {_score(results['overall']['score'])}",
+        f"Overall score: {_score(results.overall)}",
     ]
-    for framework in results["frameworks"]:
-        lines.append(f"{framework['name']}: {_score(framework['score'])}")
-        if "tier" in framework:
-            lines.append(f"  Tier: {framework['tier']['label']}")
-        if "gates" in framework:
-            gates = framework["gates"]
-            lines.append(f"  Required level: {gates['required_level_label']}")
-            lines += [f"  {g['label']}: {g['decision_label']}" for g in gates["gates"]]
-    critical = sum(1 for g in results["gaps"] if g["critical"])
-    lines.append(f"Gaps: {len(results['gaps'])} ({critical} critical)")
+    for framework in results.frameworks:
+        lines.append(f"{framework.name}: {_score(framework.score)}")
+        if framework.tier is not None:
+            lines.append(f"  Tier: {framework.tier.label}")
+        if framework.gates is not None:
+            gates = framework.gates
+            lines.append(f"  Required level: {gates.required_level_label}")
+            lines += [f"  {g.label}: {g.decision_label}" for g in gates.gates]
+    lines.append(f"Gaps: {len(results.gaps)} ({results.critical_gaps} critical)")
     return lines
 
 

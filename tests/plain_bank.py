@@ -1,7 +1,8 @@
-"""Plain banks without a database: from fixture files, from specs, or from a compact mapping.
+"""Plain banks without a database, for tests: from fixture files, from specs, or from a compact
+mapping.
 
-Property tests, the benchmark and the worked examples of docs/scoring.md score these directly;
-`assessments.selectors.bank_for_assessment` builds the same thing from the database.
+Property tests, the scoring benchmark and the worked examples of docs/scoring.md score these
+directly; `assessments.selectors.bank_for_assessment` builds the same thing from the database.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from assessments.bank.specs import (
     SectionSpec,
     VersionSpec,
 )
-
-from .conditions import parse_condition
-from .types import (
+from assessments.scoring.conditions import parse_condition
+from assessments.scoring.types import (
     DONT_KNOW,
     NOT_APPLICABLE,
     PROFILE,

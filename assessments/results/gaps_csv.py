@@ -1,0 +1,78 @@
+"""The gap list as CSV, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from assessments.scoring.results import Gap, Results
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+GAP_COLUMNS = [
+    "rank",
+    "critical",
+    "why critical",
+    "framework",
+    "section",
+    "question",
+    "text",
+    "answer",
+    "note",
+    "evidence",
+    "weight",
+    "shortfall",
+    "priority",
+    "remediation",
+    "source",
+    "quote",
+    "supporting",
+]
+
+
+def csv_safe(value: object) -> str:
+    """The value as a CSV cell that no spreadsheet will run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def gap_row(rank: int, gap: Gap, source: str) -> list[str]:
+    answer = gap.answer
+    row = [
+        rank,
+        "yes" if gap.critical else "no",
+        gap.why_critical,
+        gap.framework,
+        gap.section,
+        gap.question,
+        gap.text,
+        "; ".join(answer.choices) or answer.text,
+        answer.note,
+        " ".join(answer.evidence),
+        gap.weight,
+        gap.shortfall,
+        gap.priority,
+        gap.remediation,
+        source,
+        gap.quote,
+        "; ".join(gap.supporting),
+    ]
+    return [csv_safe(cell) for cell in row]
+
+
+def gap_rows(results: Results) -> list[list[str]]:
+    """One row per gap, critical first, as the results list them."""
+    rows = []
+    for rank, gap in enumerate(results.gaps, start=1):
+        cited = results.source(gap.source)
+        rows.append(gap_row(rank, gap, cited.citation if cited else gap.source))
+    return rows
+
+
+def gaps_csv(results: Results) -> str:
+    """The gap list as CSV text with a header row, safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(GAP_COLUMNS)
+    writer.writerows(gap_rows(results))
+    return out.getvalue()

@@ -1,0 +1,414 @@
+"""What scoring returns: one typed `Results` object, and its JSON (docs/results-format.md).
+
+Every reader (results page, charts, PDF, gaps CSV, command line) reads these objects; a
+submitted assessment stores `to_json()` and is read back with `from_json()`. Fractions stay
+unrounded inside; the JSON shows scores as percentages with one decimal, so results read from
+JSON carry the stored percentages (as fractions) and show exactly what was stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .numbers import from_percent, percent
+from .progress import Progress
+from .verdicts import JSON, GatesResult, TierResult, strings
+
+# Raise whenever a change to assessments/scoring could change any result (docs/scoring.md).
+SCORING_RULES_VERSION = "1"
+
+# How a question counts in its section.
+SCORED = "scored"  # a plain answer with points
+DONT_KNOW_STATUS = "dont_know"  # scores 0
+NOT_APPLICABLE_STATUS = "not_applicable"  # leaves numerator and denominator
+UNANSWERED = "unanswered"  # counts for nothing until answered
+UNSCORED = "unscored"  # weight 0 or free text: never counts
+HIDDEN = "hidden"  # its condition is false: counts for nothing, its answer is kept
+
+GATE_BLOCKING = "gate-blocking"
+PERMIT_RELATED = "permit-related"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionScore:
+    key: str
+    weight: int
+    status: str
+    fraction: float | None  # points / max points; None unless it counts
+
+    @property
+    def counts(self) -> bool:
+        return self.fraction is not None and self.weight > 0
+
+    def to_json(self) -> JSON:
+        score = percent(self.fraction)
+        return {"key": self.key, "weight": self.weight, "status": self.status, "score": score}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> QuestionScore:
+        fraction = from_percent(data.get("score"))
+        return cls(data["key"], int(data.get("weight", 1)), data.get("status", SCORED), fraction)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    key: str
+    title: str
+    weight: int
+    fraction: float | None
+    answered: int
+    applicable: int
+    questions: tuple[QuestionScore, ...]
+
+    @property
+    def score(self) -> float | None:
+        return percent(self.fraction)
+
+    def to_json(self) -> JSON:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "weight": self.weight,
+            "score": self.score,
+            "answered": self.answered,
+            "applicable": self.applicable,
+            "questions": [q.to_json() for q in self.questions],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SectionResult:
+        return cls(
+            key=data["key"],
+            title=data.get("title", data["key"]),
+            weight=int(data.get("weight", 1)),
+            fraction=from_percent(data.get("score")),
+            answered=int(data.get("answered", 0)),
+            applicable=int(data.get("applicable", 0)),
+            questions=tuple(QuestionScore.from_json(q) for q in data.get("questions", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RiskResult:
+    key: str
+    label: str
+    questions: tuple[str, ...]  # applicable questions linked to the risk
+    answered: int
+    fraction: float | None
+    coverage: str  # "full", "partial", "none" or "unknown" (nothing linked is answered yet)
+
+    @property
+    def score(self) -> float | None:
+        return percent(self.fraction)
+
+    @property
+    def covered(self) -> bool:
+        return self.coverage == "full"
+
+    def to_json(self) -> JSON:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "questions": list(self.questions),
+            "answered": self.answered,
+            "score": self.score,
+            "covered": self.covered,
+            "coverage": self.coverage,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RiskResult:
+        default = "full" if data.get("covered") else "unknown"
+        return cls(
+            key=data["key"],
+            label=data.get("label", data["key"]),
+            questions=strings(data.get("questions")),
+            answered=int(data.get("answered", 0)),
+            fraction=from_percent(data.get("score")),
+            coverage=data.get("coverage", default),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkResult:
+    key: str
+    name: str
+    kind: str
+    version: str
+    fraction: float | None
+    sections: tuple[SectionResult, ...]
+    risks: tuple[RiskResult, ...] = ()
+    tier: TierResult | None = None  # tier frameworks only
+    gates: GatesResult | None = None  # gate frameworks only
+
+    @property
+    def score(self) -> float | None:
+        return percent(self.fraction)
+
+    @property
+    def scored_sections(self) -> tuple[SectionResult, ...]:
+        """The sections that count towards the framework score (weight above zero)."""
+        return tuple(s for s in self.sections if s.weight > 0)
+
+    def to_json(self) -> JSON:
+        data: JSON = {
+            "key": self.key,
+            "name": self.name,
+            "kind": self.kind,
+            "version": self.version,
+            "score": self.score,
+            "sections": [s.to_json() for s in self.sections],
+            "risks": [r.to_json() for r in self.risks],
+        }
+        if self.tier is not None:
+            data["tier"] = self.tier.to_json()
+        if self.gates is not None:
+            data["gates"] = self.gates.to_json()
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FrameworkResult:
+        tier, gates = data.get("tier"), data.get("gates")
+        return cls(
+            key=data["key"],
+            name=data.get("name", data["key"]),
+            kind=data.get("kind", ""),
+            version=data.get("version", ""),
+            fraction=from_percent(data.get("score")),
+            sections=tuple(SectionResult.from_json(s) for s in data.get("sections", ())),
+            risks=tuple(RiskResult.from_json(r) for r in data.get("risks", ())),
+            tier=None if tier is None else TierResult.from_json(tier),
+            gates=None if gates is None else GatesResult.from_json(gates),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAnswer:
+    """The answer a gap got, as the results keep it: option labels rather than keys, so a
+    stored snapshot stays readable after the question bank moves on."""
+
+    choices: tuple[str, ...] = ()
+    text: str = ""
+    note: str = ""
+    reason: str = ""
+    evidence: tuple[str, ...] = ()
+
+    def to_json(self) -> JSON:
+        return {
+            "choices": list(self.choices),
+            "text": self.text,
+            "note": self.note,
+            "reason": self.reason,
+            "evidence": list(self.evidence),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> ShownAnswer:
+        data = data or {}
+        return cls(
+            choices=strings(data.get("choices")),
+            text=data.get("text", ""),
+            note=data.get("note", ""),
+            reason=data.get("reason", ""),
+            evidence=strings(data.get("evidence")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    framework: str
+    question: str
+    section: str
+    text: str
+    weight: int
+    shortfall: float
+    priority: float
+    why_critical: str  # GATE_BLOCKING, PERMIT_RELATED or ""
+    dont_know: bool
+    answer: ShownAnswer
+    remediation: str
+    source: str
+    quote: str
+    supporting: tuple[str, ...]
+
+    @property
+    def critical(self) -> bool:
+        return bool(self.why_critical)
+
+    def to_json(self) -> JSON:
+        return {
+            "framework": self.framework,
+            "question": self.question,
+            "section": self.section,
+            "text": self.text,
+            "weight": self.weight,
+            "shortfall": self.shortfall,
+            "priority": self.priority,
+            "critical": self.critical,
+            "why_critical": self.why_critical,
+            "dont_know": self.dont_know,
+            "answer": self.answer.to_json(),
+            "remediation": self.remediation,
+            "source": self.source,
+            "quote": self.quote,
+            "supporting": list(self.supporting),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Gap:
+        return cls(
+            framework=data["framework"],
+            question=data["question"],
+            section=data.get("section", ""),
+            text=data.get("text", ""),
+            weight=int(data.get("weight", 1)),
+            shortfall=float(data.get("shortfall", 1.0)),
+            priority=float(data.get("priority", 0.0)),
+            why_critical=data.get("why_critical") or "",
+            dont_know=bool(data.get("dont_know", False)),
+            answer=ShownAnswer.from_json(data.get("answer")),
+            remediation=data.get("remediation", ""),
+            source=data.get("source", ""),
+            quote=data.get("quote", ""),
+            supporting=strings(data.get("supporting")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A question listed for attention: unanswered, or answered "Don't know"."""
+
+    framework: str
+    question: str
+    text: str
+    required: bool = True
+    section: str = ""
+
+    def to_json(self) -> JSON:
+        return {
+            "framework": self.framework,
+            "question": self.question,
+            "text": self.text,
+            "required": self.required,
+            "section": self.section,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Listed:
+        return cls(
+            framework=data["framework"],
+            question=data["question"],
+            text=data.get("text", ""),
+            required=bool(data.get("required", True)),
+            section=data.get("section", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSource:
+    """A source the results cite. Scoring knows only the key; the app adds the citation from
+    the database when it stores or shows the results (assessments.results)."""
+
+    key: str
+    citation: str = ""
+    citation_parts: tuple[str, str, str] = ("", "", "")  # before, italic container, after
+    title: str = ""
+    authors: str = ""
+    pages: str = ""
+    kind: str = ""
+    url: str = ""
+
+    def to_json(self) -> JSON:
+        return {
+            "citation": self.citation,
+            "citation_parts": list(self.citation_parts),
+            "title": self.title,
+            "authors": self.authors,
+            "pages": self.pages,
+            "kind": self.kind,
+            "url": self.url,
+        }
+
+    @classmethod
+    def from_json(cls, key: str, data: Mapping[str, Any]) -> CitedSource:
+        citation = data.get("citation", "")
+        parts = strings(data.get("citation_parts"))
+        lead, container, tail = parts if len(parts) == 3 else (citation, "", "")
+        return cls(
+            key=key,
+            citation=citation,
+            citation_parts=(lead, container, tail),
+            title=data.get("title", ""),
+            authors=data.get("authors", ""),
+            pages=data.get("pages", ""),
+            kind=data.get("kind", ""),
+            url=data.get("url", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Results:
+    """Scores, tier, gates, gaps and explanations of one assessment's answers."""
+
+    fraction: float | None  # mean of the framework scores
+    progress: Progress
+    frameworks: tuple[FrameworkResult, ...]
+    gaps: tuple[Gap, ...]
+    dont_know: tuple[Listed, ...]
+    unanswered: tuple[Listed, ...]
+    sources: tuple[CitedSource, ...]  # in order of first citation, or the report's order
+    scoring_rules_version: str = SCORING_RULES_VERSION
+    provisional: bool = True  # False once the assessment is submitted
+
+    @property
+    def overall(self) -> float | None:
+        return percent(self.fraction)
+
+    @property
+    def critical_gaps(self) -> int:
+        return sum(1 for g in self.gaps if g.critical)
+
+    def framework(self, key: str) -> FrameworkResult:
+        for framework in self.frameworks:
+            if framework.key == key:
+                return framework
+        raise KeyError(key)
+
+    def framework_name(self, key: str) -> str:
+        """The framework's name, or its key when these results do not include it."""
+        return next((f.name for f in self.frameworks if f.key == key), key)
+
+    def source(self, key: str) -> CitedSource | None:
+        return next((s for s in self.sources if s.key == key), None)
+
+    def to_json(self) -> JSON:
+        """The JSON-ready shape of docs/results-format.md."""
+        return {
+            "scoring_rules_version": self.scoring_rules_version,
+            "provisional": self.provisional,
+            "overall": {"score": self.overall},
+            "progress": self.progress.to_json(),
+            "frameworks": [f.to_json() for f in self.frameworks],
+            "gaps": [g.to_json() for g in self.gaps],
+            "dont_know": [d.to_json() for d in self.dont_know],
+            "unanswered": [u.to_json() for u in self.unanswered],
+            "sources": {s.key: s.to_json() for s in self.sources},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Results:
+        """Results from their JSON: computed now, or a snapshot stored at submission."""
+        sources: Mapping[str, Any] = data.get("sources") or {}
+        return cls(
+            fraction=from_percent((data.get("overall") or {}).get("score")),
+            progress=Progress.from_json(data.get("progress") or {}),
+            frameworks=tuple(FrameworkResult.from_json(f) for f in data.get("frameworks", ())),
+            gaps=tuple(Gap.from_json(g) for g in data.get("gaps", ())),
+            dont_know=tuple(Listed.from_json(d) for d in data.get("dont_know", ())),
+            unanswered=tuple(Listed.from_json(u) for u in data.get("unanswered", ())),
+            sources=tuple(CitedSource.from_json(k, v) for k, v in sources.items()),
+            scoring_rules_version=str(data.get("scoring_rules_version", "")),
+            provisional=bool(data.get("provisional", False)),
+        )
