@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .db import (
+from django.db.models import QuerySet
+
+from assessments.models import FrameworkVersion
+
+from .documents import (
     JURISDICTIONS_FILE,
     SOURCES_FILE,
     jurisdiction_specs,
@@ -16,7 +20,7 @@ from .specs import jurisdiction_dict, source_dict, version_dict
 from .yaml_io import dump_yaml
 
 
-def export_files(versions: object = None) -> dict[str, str]:
+def export_files(versions: QuerySet[FrameworkVersion] | None = None) -> dict[str, str]:
     """Relative path -> YAML text, in the layout load_question_bank reads."""
     files = {SOURCES_FILE: dump_yaml({"sources": [source_dict(s) for s in source_specs()]})}
     jurisdictions = jurisdiction_specs()

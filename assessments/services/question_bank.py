@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.bank.checks import VersionChecker
-from assessments.bank.db import create_version_content, database_context, version_specs
+from assessments.bank.db import create_version_content
+from assessments.bank.documents import version_specs
+from assessments.bank.specs import VersionSpec
+from assessments.bank.validation import validate_draft
 from assessments.models import FrameworkVersion, Source
 
 
-def _spec(version: FrameworkVersion):  # type: ignore[no-untyped-def]
+def _spec(version: FrameworkVersion) -> VersionSpec:
     return version_specs(FrameworkVersion.objects.filter(pk=version.pk))[0]
 
 
@@ -25,9 +27,7 @@ def framework_version_publish(
     locked = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != FrameworkVersion.Status.DRAFT:
         raise ValidationError(f"{locked} is not a draft.")
-    context = database_context()
-    checker = VersionChecker(_spec(locked), context.source_keys, context.profile_options, context)
-    problems = checker.run()
+    problems = validate_draft(locked)
     if problems:
         raise ValidationError([f"{p.item}: {p.message}" for p in problems])
     locked.status = FrameworkVersion.Status.PUBLISHED
