@@ -246,7 +246,10 @@ def _value_message(
         "greater_than_equal": f"{what} must not be negative",
         "less_than_equal": f"{what} must be at most {ctx.get('le')}",
         "iso_date": f"{what} must be a date written YYYY-MM-DD",
-        "nul": f"{what} must not contain a NUL character",
+        "string_unicode": f"{what} contains a character that cannot be stored "
+        "(a NUL character or a lone surrogate)",
+        "unstorable": f"{what} contains a character that cannot be stored "
+        "(a NUL character or a lone surrogate)",
     }
     return messages.get(kind, f"{what}: {default}")
 

@@ -12,6 +12,7 @@ reproduces the exported files byte for byte.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -61,9 +62,13 @@ class Problem:
 # Field types --------------------------------------------------------------------------------
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise PydanticCustomError("nul", "must not contain a NUL character")
+    """Text a database can store: PostgreSQL refuses NUL characters and lone surrogates."""
+    if _UNSTORABLE.search(value):
+        raise PydanticCustomError("unstorable", "contains a NUL character or a lone surrogate")
     return value
 
 

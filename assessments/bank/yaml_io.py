@@ -61,6 +61,19 @@ class _Loader(yaml.SafeLoader):
             self._measure(node)
         return node
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value YAML recognises by its form but cannot build (2026-13-45 looks like a date)
+        is a problem at its line, not an exception."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            kind = {"timestamp": "date", "int": "whole number", "float": "number"}.get(tag, tag)
+            value = node.value if isinstance(node, yaml.ScalarNode) else kind
+            raise YamlProblem(
+                node.start_mark.line + 1, f"{value!r} is not a valid {kind} ({exc})"
+            ) from exc
+
     def _measure(self, node: yaml.Node) -> None:
         children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
