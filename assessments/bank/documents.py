@@ -113,6 +113,14 @@ def version_specs(versions: QuerySet[FrameworkVersion] | None = None) -> list[Ve
     return specs
 
 
+def version_spec(framework: str, label: str) -> VersionSpec:
+    """One version by its framework's key and its label; FrameworkVersion.DoesNotExist if none."""
+    found = version_specs(FrameworkVersion.objects.filter(framework__key=framework, label=label))
+    if not found:
+        raise FrameworkVersion.DoesNotExist(f"No version '{label}' of framework '{framework}'.")
+    return found[0]
+
+
 class BankProblems(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
