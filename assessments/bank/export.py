@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,15 @@ def export_files(versions: QuerySet[FrameworkVersion] | None = None) -> dict[str
     for version in version_specs(versions):
         files[version.file] = dump_yaml(version_dict(version))
     return files
+
+
+def export_zip(versions: QuerySet[FrameworkVersion] | None = None) -> bytes:
+    """The files of `export_files` as one zip, to unpack over fixtures/."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for relative, text in export_files(versions).items():
+            archive.writestr(relative, text)
+    return buffer.getvalue()
 
 
 def export_to_directory(directory: Path) -> list[Path]:
