@@ -61,7 +61,7 @@ def measure(path: Path) -> tuple[float, float, str]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        cases = []
+        cases: list[tuple[str, Path]] = []
         for name, text in HOSTILE.items():
             path = Path(folder) / f"{len(cases)}.yaml"
             path.write_text(text)

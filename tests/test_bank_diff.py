@@ -21,7 +21,7 @@ V1 = MINI / "frameworks" / "mini-maturity" / "v1.yaml"
 
 
 def _v2() -> dict[str, Any]:
-    doc = yaml.safe_load(V1.read_text())
+    doc: dict[str, Any] = yaml.safe_load(V1.read_text())
     doc["version"] = {"label": "v2", "status": "draft"}
     design, evidence = doc["sections"]
     requirements, reviews = design["questions"]
