@@ -70,8 +70,8 @@ def test_text_diff_names_each_change(with_v2: None) -> None:
     assert "Question 'reviews' option 'yes' points: 1 -> 2." in text
     assert (
         "Question 'reviews' condition: "
-        '{"question": "requirements", "any_of": ["yes", "partly"]} -> '
-        '{"question": "requirements", "any_of": ["yes"]}.'
+        '{"any_of": ["yes", "partly"], "question": "requirements"} -> '
+        '{"any_of": ["yes"], "question": "requirements"}.'
     ) in text
     assert "Question 'metrics' moved from section 'evidence' to 'design'." in text
     assert "Section" not in text  # no section was added, removed or retitled

@@ -218,4 +218,5 @@ def _show(value: Any) -> str:
         return "(none)"
     if isinstance(value, str):
         return f'"{value if len(value) <= 120 else value[:117] + "..."}"'
-    return json.dumps(value, ensure_ascii=False, default=str)
+    # Keys sorted: PostgreSQL's jsonb does not keep the order a mapping was written in.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
