@@ -17,6 +17,7 @@ from assessments.bank.specs import (
     OptionSpec,
     QuestionSpec,
     SectionSpec,
+    VersionInfo,
     VersionSpec,
 )
 from assessments.scoring.conditions import parse_condition
@@ -135,13 +136,11 @@ def _version_spec(raw: Mapping[str, Any]) -> VersionSpec:
         order=raw.get("order", 0),
     )
     return VersionSpec(
-        file="<compact>",
         framework=framework,
-        label=raw.get("version", "v1"),
-        status="published",
+        version=VersionInfo(label=raw.get("version", "v1"), status="published"),
         rules=dict(raw.get("rules", {})),
         sections=[_section_spec(s) for s in raw["sections"]],
-    )
+    ).located("<compact>")
 
 
 def _section_spec(raw: Mapping[str, Any]) -> SectionSpec:

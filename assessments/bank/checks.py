@@ -1,35 +1,24 @@
-"""Checks across items and files: references, conditions, points, rules, published versions.
+"""Checks across items and files, on specs that already passed the schema (`specs.py`).
 
-Pure: the caller passes what the database already holds as a `Context`.
+References resolve, points make sense, tags and effects name the rules, conditions look only
+back, published versions stay as they were. Pure: the caller passes what the database already
+holds as a `Context`.
+
+Every check of one framework version is a function `(scope) -> problems` listed in
+`VERSION_CHECKS`: to add a rule, write one such function and add it to that list.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments.scoring.conditions import (
-    PROFILE_PREFIX,
-    ConditionError,
-    HasOverlay,
-    LevelAtLeast,
-    TierIn,
-    parse_condition,
-    question_refs,
-    walk,
-)
+from .condition_checks import condition_problems
+from .scope import Scope
+from .specs import BankFiles, Problem, QuestionSpec, version_dict
 
-from .specs import BankFiles, Problem, QuestionSpec, VersionSpec, version_dict
-
-KINDS = {"profile", "maturity", "tier", "gate"}
-STATUSES = {"draft", "published", "retired"}
-QUESTION_KINDS = {"single", "multiple", "text"}
-MEANINGS = {"plain", "na", "dont_know"}
-SOURCE_KINDS = {"essay", "front_matter", "external"}
-BASES = {"stated", "adapted", "practice", "policy"}
-STANDINGS = {"proposal", "voluntary-policy", "government-guidance", "principles"}
 MAX_QUOTE_WORDS = 25
 EFFECTS_BY_KIND = {"tier": {"tier", "overlay"}, "gate": {"level"}}
 RULES_BY_KIND = {
@@ -53,517 +42,294 @@ class Context:
     framework_kinds: dict[str, str] = field(default_factory=dict)
 
 
-def _linked_from(files: BankFiles, sources: set[str]) -> list[Problem]:
-    """An external document names the essay that links to it, and only an external one does."""
-    problems = []
-    for file, source in files.sources:
-        item = f"source '{source.key}'"
-        if source.linked_from and source.kind != "external":
-            problems.append(
-                Problem(file, source.line, item, "only external documents have 'linked_from'")
-            )
-        elif source.linked_from and source.linked_from not in sources:
-            problems.append(
-                Problem(
-                    file, source.line, item, f"linked_from: unknown source '{source.linked_from}'"
-                )
-            )
-    return problems
+# The whole bank ------------------------------------------------------------------------------
 
 
 def check_bank(files: BankFiles, context: Context) -> list[Problem]:
-    problems: list[Problem] = []
-    sources = set(context.source_keys)
-    seen: dict[str, str] = {}
-    for file, source in files.sources:
-        if source.key in seen:
-            problems.append(
-                Problem(
-                    file,
-                    source.line,
-                    f"source '{source.key}'",
-                    f"duplicate key (also in {seen[source.key]})",
-                )
-            )
-        seen.setdefault(source.key, file)
-        if source.kind not in SOURCE_KINDS:
-            problems.append(
-                Problem(
-                    file,
-                    source.line,
-                    f"source '{source.key}'",
-                    f"kind must be one of {', '.join(sorted(SOURCE_KINDS))}",
-                )
-            )
-        sources.add(source.key)
-    problems.extend(_linked_from(files, sources))
-    jurisdictions: dict[str, str] = {}
-    for file, jurisdiction in files.jurisdictions:
-        item = f"jurisdiction '{jurisdiction.key}'"
-        if jurisdiction.key in jurisdictions:
-            problems.append(Problem(file, jurisdiction.line, item, "duplicate key"))
-        jurisdictions[jurisdiction.key] = file
-        for key, count in Counter(c.key for c in jurisdiction.negative_list).items():
-            if count > 1:
-                problems.append(
-                    Problem(
-                        file,
-                        jurisdiction.line,
-                        item,
-                        f"negative-list category '{key}' appears {count} times",
-                    )
-                )
-    profile_options = dict(context.profile_options)
+    """Every problem of files that passed the schema, given what the database holds."""
+    sources = set(context.source_keys) | {s.key for _f, s in files.sources}
+    problems = [*_source_problems(files, sources), *_jurisdiction_problems(files)]
+    profile = dict(context.profile_options)
     for version in files.versions:
         if version.framework.kind == "profile":
-            profile_options = {q.key: {o.key for o in q.options} for q in version.questions}
-    labels: dict[tuple[str, str], str] = {}
+            profile = {q.key: {o.key for o in q.options} for q in version.questions}
+    problems.extend(_duplicate_versions(files))
     for version in files.versions:
-        ident = (version.framework.key, version.label)
-        if ident in labels:
-            problems.append(
-                Problem(
-                    version.file,
-                    version.line,
-                    f"version '{version.name}'",
-                    f"duplicate version (also in {labels[ident]})",
-                )
-            )
-        labels.setdefault(ident, version.file)
-        problems.extend(VersionChecker(version, sources, profile_options, context).run())
+        problems.extend(check_version(Scope(version, sources, profile, context)))
     return problems
 
 
-class VersionChecker:
-    def __init__(
-        self,
-        version: VersionSpec,
-        sources: set[str],
-        profile_options: dict[str, set[str]],
-        context: Context,
-    ) -> None:
-        self.v = version
-        self.sources = sources
-        self.profile_options = profile_options
-        self.context = context
-        self.problems: list[Problem] = []
-        self.kind = version.framework.kind
+def check_version(scope: Scope) -> list[Problem]:
+    return [problem for check in VERSION_CHECKS for problem in check(scope)]
 
-    def add(self, line: int | None, item: str, message: str) -> None:
-        self.problems.append(Problem(self.v.file, line, item, message))
 
-    def run(self) -> list[Problem]:
-        self._framework()
-        self._rules()
-        self._keys()
-        for section in self.v.sections:
-            item = f"section '{section.key}'"
-            self._source_ref(section.source, section.line, item)
-            self._quote(section.quote, section.line, item, section.source)
-            if section.weight < 0:
-                self.add(section.line, item, "weight must not be negative")
-        for question in self.v.questions:
-            self._question(question)
-        self._conditions()
-        self._unchanged_if_published()
-        return self.problems
+def _source_problems(files: BankFiles, sources: set[str]) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for file, source in files.sources:
+        item = f"source '{source.key}'"
+        if source.key in seen:
+            yield Problem(file, source.line, item, f"duplicate key (also in {seen[source.key]})")
+        seen.setdefault(source.key, file)
+        if source.linked_from and source.kind != "external":
+            yield Problem(file, source.line, item, "only external documents have 'linked_from'")
+        elif source.linked_from and source.linked_from not in sources:
+            message = f"linked_from: unknown source '{source.linked_from}'"
+            yield Problem(file, source.line, item, message)
 
-    # Framework and version ----------------------------------------------------------------
 
-    def _framework(self) -> None:
-        fw, item = self.v.framework, f"framework '{self.v.framework.key}'"
-        if fw.kind not in KINDS:
-            self.add(fw.line, item, f"kind must be one of {', '.join(sorted(KINDS))}")
-        stored = self.context.framework_kinds.get(fw.key)
-        if stored and stored != fw.kind:
-            self.add(fw.line, item, f"kind cannot change from '{stored}' to '{fw.kind}'")
-        if fw.source:
-            self._source_ref(fw.source, fw.line, item)
-        if fw.standing and fw.standing not in STANDINGS:
-            self.add(fw.line, item, f"standing must be one of {', '.join(sorted(STANDINGS))}")
-        self._quote(fw.standing_quote, fw.line, item, fw.source)
-        version = f"version '{self.v.name}'"
-        if self.v.status not in STATUSES:
-            self.add(self.v.line, version, f"status must be one of {', '.join(sorted(STATUSES))}")
-        if self.v.status != "draft" and self.v.published_on is None:
-            self.add(self.v.line, version, f"a {self.v.status} version needs 'published_on'")
-
-    def _rules(self) -> None:
-        rules, item = self.v.rules, f"rules of '{self.v.name}'"
-        allowed = RULES_BY_KIND.get(self.kind, set())
-        for name in rules:
-            if name not in allowed:
-                self.add(self.v.line, item, f"unknown rule '{name}' for a {self.kind} framework")
-        for name in ("tiers", "overlays", "areas", "gates", "risks"):
-            entries = rules.get(name, [])
-            if not isinstance(entries, list) or not all(
-                isinstance(e, dict) and isinstance(e.get("key"), str) and e.get("label")
-                for e in entries
-            ):
-                self.add(self.v.line, item, f"'{name}' must be a list of items with key and label")
-                continue
-            for entry in entries:
-                if entry.get("source"):
-                    self._source_ref(
-                        entry["source"], self.v.line, f"{item} {name} '{entry['key']}'"
-                    )
-                self._quote(
-                    entry.get("quote", ""),
-                    self.v.line,
-                    f"{item} {name} '{entry['key']}'",
-                    entry.get("source", ""),
-                )
-        levels = rules.get("levels", [])
-        if not isinstance(levels, list) or not all(
-            isinstance(e, dict) and isinstance(e.get("level"), int) and e.get("label")
-            for e in levels
-        ):
-            self.add(self.v.line, item, "'levels' must be a list of items with level and label")
-        if self.kind == "tier":
-            if self.v.questions and not rules.get("tiers"):
-                self.add(self.v.line, item, "a tier framework needs 'tiers'")
-            if rules.get("default_tier") and rules["default_tier"] not in self._vocab("tiers"):
-                self.add(self.v.line, item, f"default_tier '{rules['default_tier']}' is not a tier")
-        if self.kind == "gate":
-            if self.v.questions and not (rules.get("levels") and rules.get("gates")):
-                self.add(self.v.line, item, "a gate framework needs 'levels' and 'gates'")
-            default = rules.get("default_level", 1)
-            if self._levels() and default not in self._levels():
-                self.add(self.v.line, item, f"default_level {default} is not a level")
-
-    def _vocab(self, name: str) -> set[str]:
-        entries = self.v.rules.get(name, [])
-        return (
-            {e["key"] for e in entries if isinstance(e, dict) and "key" in e}
-            if isinstance(entries, list)
-            else set()
-        )
-
-    def _levels(self) -> set[int]:
-        entries = self.v.rules.get("levels", [])
-        return (
-            {e["level"] for e in entries if isinstance(e, dict) and isinstance(e.get("level"), int)}
-            if isinstance(entries, list)
-            else set()
-        )
-
-    # Keys ----------------------------------------------------------------------------------
-
-    def _keys(self) -> None:
-        sections = Counter(s.key for s in self.v.sections)
-        questions = Counter(q.key for q in self.v.questions)
-        for section in self.v.sections:
-            if sections[section.key] > 1:
-                self.add(section.line, f"section '{section.key}'", "duplicate key in this version")
-        for question in self.v.questions:
-            if questions[question.key] > 1:
-                self.add(
-                    question.line, f"question '{question.key}'", "duplicate key in this version"
-                )
-            options = Counter(o.key for o in question.options)
-            for option in question.options:
-                if options[option.key] > 1:
-                    self.add(
-                        option.line,
-                        f"question '{question.key}' option '{option.key}'",
-                        "duplicate key in this question",
-                    )
-
-    # Questions -----------------------------------------------------------------------------
-
-    def _question(self, q: QuestionSpec) -> None:
-        item = f"question '{q.key}'"
-        if q.kind not in QUESTION_KINDS:
-            self.add(q.line, item, f"kind must be one of {', '.join(sorted(QUESTION_KINDS))}")
-        if q.weight < 0:
-            self.add(q.line, item, "weight must not be negative")
-        if self.kind != "profile" and not q.source:
-            self.add(q.line, item, "needs a primary 'source'")
-        self._source_ref(q.source, q.line, item)
-        self._quote(q.quote, q.line, item, q.source)
-        if q.basis and q.basis not in BASES:
-            self.add(q.line, item, f"basis must be one of {', '.join(sorted(BASES))}")
-        for key in q.supporting_sources:
-            self._source_ref(key, q.line, item)
-            if key == q.source:
-                self.add(q.line, item, f"'{key}' is already the primary source")
-        for key, count in Counter(q.supporting_sources).items():
+def _jurisdiction_problems(files: BankFiles) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for file, place in files.jurisdictions:
+        item = f"jurisdiction '{place.key}'"
+        if place.key in seen:
+            yield Problem(file, place.line, item, "duplicate key")
+        seen.add(place.key)
+        for key, count in Counter(c.key for c in place.negative_list).items():
             if count > 1:
-                self.add(q.line, item, f"supporting source '{key}' listed {count} times")
-        self._tags(q, item)
-        if q.required_level is not None:
-            if self.kind != "gate":
-                self.add(q.line, item, "'required_level' is only for gate frameworks")
-            elif q.required_level not in self._levels():
-                self.add(q.line, item, f"required_level {q.required_level} is not a level")
-            else:
-                self._safeguard_tags(q, item)
-        self._options(q, item)
+                message = f"negative-list category '{key}' appears {count} times"
+                yield Problem(file, place.line, item, message)
 
-    def _tags(self, q: QuestionSpec, item: str) -> None:
-        for tag in q.tags:
-            facet, _, value = tag.partition(":")
-            if not value or tag in REFERENCE_TAGS:
-                continue
-            rule = TAG_FACETS.get(facet)
-            if rule is None:
-                self.add(
-                    q.line,
-                    item,
-                    f"tag '{tag}': unknown facet '{facet}' (use {', '.join(sorted(TAG_FACETS))})",
-                )
-            elif value not in self._vocab(rule):
-                self.add(q.line, item, f"tag '{tag}': '{value}' is not one of the {rule} in rules")
 
-    def _safeguard_tags(self, q: QuestionSpec, item: str) -> None:
-        """A safeguard (a question required from a level on) names its area and its gates."""
+def _duplicate_versions(files: BankFiles) -> Iterator[Problem]:
+    seen: dict[tuple[str, str], str] = {}
+    for v in files.versions:
+        ident = (v.framework.key, v.label)
+        if ident in seen:
+            message = f"duplicate version (also in {seen[ident]})"
+            yield Problem(v.file, v.line, f"version '{v.name}'", message)
+        seen.setdefault(ident, v.file)
+
+
+# One version: framework, rules, keys, sections ----------------------------------------------
+
+
+def framework_problems(scope: Scope) -> Iterator[Problem]:
+    fw, version = scope.version.framework, scope.version
+    stored = scope.context.framework_kinds.get(fw.key)
+    if stored and stored != fw.kind:
+        yield scope.at_framework(f"kind cannot change from '{stored}' to '{fw.kind}'")
+    if fw.source:
+        yield from scope.source_ref(fw.source, scope.at_framework)
+    yield from _quote(scope, fw.standing_quote, fw.source, scope.at_framework)
+    if version.status != "draft" and version.published_on is None:
+        yield scope.at_version(f"a {version.status} version needs 'published_on'")
+
+
+def rules_problems(scope: Scope) -> Iterator[Problem]:
+    rules, kind = scope.rules, scope.kind
+    for name in sorted(scope.version.rules):
+        if name not in RULES_BY_KIND[kind]:
+            yield scope.at_rules(f"unknown rule '{name}' for a {kind} framework")
+    for name, entry in rules.entries():
+
+        def at_entry(message: str, name: str = name, entry: Any = entry) -> Problem:
+            return scope.at_rules(message, f"{name} '{entry.name}'")
+
+        if entry.source:
+            yield from scope.source_ref(entry.source, at_entry)
+        yield from _quote(scope, entry.quote, entry.source, at_entry)
+    yield from _rules_of_kind(scope)
+
+
+def _rules_of_kind(scope: Scope) -> Iterator[Problem]:
+    rules, has_questions = scope.rules, bool(scope.version.questions)
+    if scope.kind == "tier":
+        if has_questions and not rules.tiers:
+            yield scope.at_rules("a tier framework needs 'tiers'")
+        if rules.default_tier and rules.default_tier not in scope.vocabulary("tiers"):
+            yield scope.at_rules(f"default_tier '{rules.default_tier}' is not a tier")
+    if scope.kind == "gate":
+        if has_questions and not (rules.levels and rules.gates):
+            yield scope.at_rules("a gate framework needs 'levels' and 'gates'")
+        default = 1 if rules.default_level is None else rules.default_level
+        if scope.levels and default not in scope.levels:
+            yield scope.at_rules(f"default_level {default} is not a level")
+
+
+def key_problems(scope: Scope) -> Iterator[Problem]:
+    sections = Counter(s.key for s in scope.version.sections)
+    questions = Counter(q.key for q in scope.version.questions)
+    for section in scope.version.sections:
+        if sections[section.key] > 1:
+            yield scope.at_section(section, "duplicate key in this version")
+    for question in scope.version.questions:
+        if questions[question.key] > 1:
+            yield scope.at_question(question, "duplicate key in this version")
+        options = Counter(o.key for o in question.options)
+        for option in question.options:
+            if options[option.key] > 1:
+                yield scope.at_option(question, option, "duplicate key in this question")
+
+
+def section_problems(scope: Scope) -> Iterator[Problem]:
+    for section in scope.version.sections:
+
+        def at(message: str, section: Any = section) -> Problem:
+            return scope.at_section(section, message)
+
+        yield from scope.source_ref(section.source, at)
+        yield from _quote(scope, section.quote, section.source, at)
+
+
+# One version: questions and their options ---------------------------------------------------
+
+
+def question_problems(scope: Scope) -> Iterator[Problem]:
+    for q in scope.version.questions:
+
+        def at(message: str, q: QuestionSpec = q) -> Problem:
+            return scope.at_question(q, message)
+
+        if scope.kind != "profile" and not q.source:
+            yield at("needs a primary 'source'")
+        yield from scope.source_ref(q.source, at)
+        yield from _quote(scope, q.quote, q.source, at)
+        for key, count in Counter(q.supporting_sources).items():
+            yield from scope.source_ref(key, at)
+            if key == q.source:
+                yield at(f"'{key}' is already the primary source")
+            if count > 1:
+                yield at(f"supporting source '{key}' listed {count} times")
+        yield from _tag_problems(scope, q, at)
+        yield from _level_problems(scope, q, at)
+
+
+def _tag_problems(scope: Scope, q: QuestionSpec, at: Callable[[str], Problem]) -> Iterator[Problem]:
+    for tag in q.tags:
+        facet, _, value = tag.partition(":")
+        if not value or tag in REFERENCE_TAGS:
+            continue
+        rule = TAG_FACETS.get(facet)
+        if rule is None:
+            yield at(f"tag '{tag}': unknown facet '{facet}' (use {', '.join(sorted(TAG_FACETS))})")
+        elif value not in scope.vocabulary(rule):
+            yield at(f"tag '{tag}': '{value}' is not one of the {rule} in rules")
+
+
+def _level_problems(
+    scope: Scope, q: QuestionSpec, at: Callable[[str], Problem]
+) -> Iterator[Problem]:
+    """A safeguard (a question required from a level on) is a gate framework's, and names its
+    area and its gates."""
+    if q.required_level is None:
+        return
+    if scope.kind != "gate":
+        yield at("'required_level' is only for gate frameworks")
+    elif q.required_level not in scope.levels:
+        yield at(f"required_level {q.required_level} is not a level")
+    else:
         facets = {tag.partition(":")[0] for tag in q.tags if ":" in tag}
         for facet in ("area", "gate"):
             if facet not in facets:
-                self.add(
-                    q.line,
-                    item,
-                    f"a safeguard with 'required_level' needs at least one '{facet}:' tag",
-                )
+                yield at(f"a safeguard with 'required_level' needs at least one '{facet}:' tag")
 
-    def _options(self, q: QuestionSpec, item: str) -> None:
+
+def option_problems(scope: Scope) -> Iterator[Problem]:
+    for q in scope.version.questions:
         if q.kind == "text":
             if q.options:
-                self.add(q.line, item, "a free-text question takes no options")
-            return
-        if len(q.options) < 2:
-            self.add(q.line, item, "a choice question needs at least two options")
-        scored = q.weight > 0
-        meanings = Counter(o.meaning for o in q.options)
-        for meaning in ("na", "dont_know"):
-            if meanings[meaning] > 1:
-                self.add(q.line, item, f"more than one '{meaning}' option")
-        plain = [o for o in q.options if o.meaning == "plain"]
-        if scored and not plain:
-            self.add(q.line, item, "a scored question needs at least one plain option")
-        if scored and plain and not any((o.points or 0) > 0 for o in plain):
-            self.add(q.line, item, "a scored question needs an option with points above zero")
-        allowed_effects = EFFECTS_BY_KIND.get(self.kind, set())
+                yield scope.at_question(q, "a free-text question takes no options")
+            continue
+        yield from _choice_problems(scope, q)
         for option in q.options:
-            oitem = f"{item} option '{option.key}'"
-            if option.meaning not in MEANINGS:
-                self.add(
-                    option.line, oitem, f"meaning must be one of {', '.join(sorted(MEANINGS))}"
-                )
-            if option.meaning == "plain" and scored and option.points is None:
-                self.add(option.line, oitem, "scored question: this option needs 'points'")
-            if option.meaning != "plain" and option.points is not None:
-                self.add(option.line, oitem, f"a '{option.meaning}' option takes no points")
-            if option.points is not None and option.points < 0:
-                self.add(option.line, oitem, "points must not be negative")
-            for effect, value in option.effects.items():
-                self._effect(option.line, oitem, effect, value, allowed_effects)
+            yield from _one_option(scope, q, option)
 
-    def _effect(self, line: int, item: str, effect: str, value: Any, allowed: set[str]) -> None:
+
+def _choice_problems(scope: Scope, q: QuestionSpec) -> Iterator[Problem]:
+    if len(q.options) < 2:
+        yield scope.at_question(q, "a choice question needs at least two options")
+    meanings = Counter(o.meaning for o in q.options)
+    for meaning in ("na", "dont_know"):
+        if meanings[meaning] > 1:
+            yield scope.at_question(q, f"more than one '{meaning}' option")
+    plain = [o for o in q.options if o.meaning == "plain"]
+    if q.weight > 0 and not plain:
+        yield scope.at_question(q, "a scored question needs at least one plain option")
+    elif q.weight > 0 and not any((o.points or 0) > 0 for o in plain):
+        yield scope.at_question(q, "a scored question needs an option with points above zero")
+
+
+def _one_option(scope: Scope, q: QuestionSpec, option: Any) -> Iterator[Problem]:
+    def at(message: str) -> Problem:
+        return scope.at_option(q, option, message)
+
+    if option.meaning == "plain" and q.weight > 0 and option.points is None:
+        yield at("scored question: this option needs 'points'")
+    if option.meaning != "plain" and option.points is not None:
+        yield at(f"a '{option.meaning}' option takes no points")
+    allowed = EFFECTS_BY_KIND.get(scope.kind, set())
+    for effect, value in option.effects.items():
         if effect not in allowed:
             what = ", ".join(sorted(allowed)) or "none"
-            self.add(
-                line,
-                item,
-                f"effect '{effect}' is not read by a {self.kind} framework (allowed: {what})",
-            )
-        elif effect == "tier" and value not in self._vocab("tiers"):
-            self.add(line, item, f"effect tier '{value}' is not one of the tiers in rules")
-        elif effect == "overlay" and value not in self._vocab("overlays"):
-            self.add(line, item, f"effect overlay '{value}' is not one of the overlays in rules")
-        elif effect == "level" and value not in self._levels():
-            self.add(line, item, f"effect level '{value}' is not one of the levels in rules")
+            yield at(f"effect '{effect}' is not read by a {scope.kind} framework (allowed: {what})")
+        elif value not in scope.effect_values(effect):
+            rule = {"tier": "tiers", "overlay": "overlays", "level": "levels"}[effect]
+            yield at(f"effect {effect} '{value}' is not one of the {rule} in rules")
 
-    # Conditions ----------------------------------------------------------------------------
 
-    def _conditions(self) -> None:
-        position = {q.key: i for i, q in enumerate(self.v.questions)}
-        options = {q.key: {o.key for o in q.options} for q in self.v.questions}
-        graph: dict[str, set[str]] = {}
-        last_screening = max(
-            (i for i, q in enumerate(self.v.questions) if any(o.effects for o in q.options)),
-            default=-1,
+# Quotes and published versions ----------------------------------------------------------------
+
+
+def _quote(
+    scope: Scope, quote: str, source: str, at: Callable[[str], Problem]
+) -> Iterator[Problem]:
+    if quote and not source:
+        yield at("a quote needs the 'source' it is quoted from")
+    words = len(quote.split())
+    if words > MAX_QUOTE_WORDS:
+        yield at(f"quote has {words} words; keep it to {MAX_QUOTE_WORDS}")
+
+
+def unchanged_if_published(scope: Scope) -> Iterator[Problem]:
+    version = scope.version
+    stored = scope.context.locked.get((version.framework.key, version.label))
+    if stored is None:
+        return
+    status, canonical = stored
+    mine = version_dict(version)
+    allowed = {status} | ({"retired"} if status == "published" else set())
+    if mine["version"].get("status") not in allowed:
+        yield scope.at_version(
+            f"is {status} in the database; its status cannot go back to '{version.status}'"
         )
-        for index, question in enumerate(self.v.questions):
-            if question.applies_when is None:
-                continue
-            item = f"question '{question.key}'"
-            try:
-                condition = parse_condition(question.applies_when)
-            except ConditionError as exc:
-                self.add(question.line, item, f"applies_when: {exc}")
-                continue
-            graph[question.key] = set()
-            for ref in question_refs(condition):
-                self._condition_ref(question, ref.question, ref.options, position, options, graph)
-            for part in walk(condition):
-                self._derived_ref(question, part, index, last_screening)
-        for cycle in _cycles(graph):
-            first = self._question_line(cycle[0])
-            self.add(
-                first,
-                f"question '{cycle[0]}'",
-                "applies_when conditions form a cycle: " + " -> ".join([*cycle, cycle[0]]),
-            )
-        cyclic = {key for cycle in _cycles(graph) for key in cycle}
-        for key, targets in graph.items():
-            for target in targets:
-                if key not in cyclic and position[target] > position[key]:
-                    self.add(
-                        self._question_line(key),
-                        f"question '{key}'",
-                        f"applies_when refers to '{target}', which is asked later "
-                        "(conditions may only look back)",
-                    )
-
-    def _condition_ref(
-        self,
-        question: QuestionSpec,
-        key: str,
-        wanted: frozenset[str],
-        position: dict[str, int],
-        options: dict[str, set[str]],
-        graph: dict[str, set[str]],
-    ) -> None:
-        item = f"question '{question.key}'"
-        if key.startswith(PROFILE_PREFIX):
-            target = key[len(PROFILE_PREFIX) :]
-            known = self.profile_options.get(target)
-            if known is None:
-                self.add(
-                    question.line,
-                    item,
-                    f"applies_when refers to unknown profile question '{target}'",
-                )
-                return
-        elif "." in key:
-            self.add(
-                question.line,
-                item,
-                f"applies_when may refer only to this framework's "
-                f"questions or to 'profile.<key>', not '{key}'",
-            )
-            return
-        else:
-            known = options.get(key)
-            if known is None:
-                self.add(question.line, item, f"applies_when refers to unknown question '{key}'")
-                return
-            graph[question.key].add(key)
-        for option in sorted(wanted - known):
-            self.add(
-                question.line, item, f"applies_when: question '{key}' has no option '{option}'"
-            )
-
-    def _derived_ref(
-        self, question: QuestionSpec, part: Any, index: int, last_screening: int
-    ) -> None:
-        item = f"question '{question.key}'"
-        if isinstance(part, TierIn):
-            if self.kind != "tier":
-                self.add(question.line, item, "applies_when uses 'tier' outside a tier framework")
-            for tier in sorted(part.tiers - self._vocab("tiers")):
-                self.add(question.line, item, f"applies_when: unknown tier '{tier}'")
-        elif isinstance(part, HasOverlay):
-            if part.overlay not in self._vocab("overlays"):
-                self.add(question.line, item, f"applies_when: unknown overlay '{part.overlay}'")
-        elif isinstance(part, LevelAtLeast):
-            if self.kind != "gate":
-                self.add(
-                    question.line,
-                    item,
-                    "applies_when uses 'level_at_least' outside a gate framework",
-                )
-        else:
-            return
-        if index <= last_screening:
-            self.add(
-                question.line,
-                item,
-                "applies_when uses a tier, overlay or level before every "
-                "screening question that sets it has been asked",
-            )
-
-    def _question_line(self, key: str) -> int:
-        return next((q.line for q in self.v.questions if q.key == key), 0)
-
-    # References, quotes and immutability ---------------------------------------------------
-
-    def _source_ref(self, key: str, line: int | None, item: str) -> None:
-        if key and key not in self.sources:
-            self.add(line, item, f"refers to unknown source '{key}'")
-
-    def _quote(self, quote: str, line: int | None, item: str, source: str) -> None:
-        if quote and not source:
-            self.add(line, item, "a quote needs the 'source' it is quoted from")
-        if quote and len(quote.split()) > MAX_QUOTE_WORDS:
-            self.add(
-                line, item, f"quote has {len(quote.split())} words; keep it to {MAX_QUOTE_WORDS}"
-            )
-
-    def _unchanged_if_published(self) -> None:
-        stored = self.context.locked.get((self.v.framework.key, self.v.label))
-        if stored is None:
-            return
-        status, canonical = stored
-        mine = version_dict(self.v)
-        allowed = {status} | ({"retired"} if status == "published" else set())
-        if mine["version"].get("status") not in allowed:
-            self.add(
-                self.v.line,
-                f"version '{self.v.name}'",
-                f"is {status} in the database; its status cannot go back to '{self.v.status}'",
-            )
-        mine["version"]["status"] = canonical["version"]["status"]
-        for path in _differences(canonical, mine):
-            self.add(
-                self.v.line,
-                f"version '{self.v.name}'",
-                f"is {status} and cannot change ({path} differs from the database); "
-                "publish a new version instead",
-            )
+    mine["version"]["status"] = canonical["version"]["status"]
+    for path in differences(canonical, mine):
+        yield scope.at_version(
+            f"is {status} and cannot change ({path} differs from the database); "
+            "publish a new version instead"
+        )
 
 
-def _differences(old: Any, new: Any, path: str = "") -> Iterable[str]:
+def differences(old: Any, new: Any, path: str = "") -> Iterable[str]:
     """Human paths of the first differences between two canonical version dicts."""
     if isinstance(old, dict) and isinstance(new, dict):
-        for name in list(dict.fromkeys([*old, *new])):
-            yield from _differences(
-                old.get(name), new.get(name), f"{path}.{name}" if path else name
-            )
+        for name in dict.fromkeys([*old, *new]):
+            yield from differences(old.get(name), new.get(name), f"{path}.{name}" if path else name)
         return
-    if isinstance(old, list) and isinstance(new, list):
-        keyed = all(isinstance(x, dict) and "key" in x for x in [*old, *new])
-        if keyed:
-            old_map, new_map = {x["key"]: x for x in old}, {x["key"]: x for x in new}
-            if list(old_map) != list(new_map):
-                yield f"{path} (items added, removed or reordered)"
-                return
-            for key in old_map:
-                yield from _differences(old_map[key], new_map[key], f"{path}['{key}']")
+    if _keyed(old) and _keyed(new):
+        old_map, new_map = {x["key"]: x for x in old}, {x["key"]: x for x in new}
+        if list(old_map) != list(new_map):
+            yield f"{path} (items added, removed or reordered)"
             return
+        for key in old_map:
+            yield from differences(old_map[key], new_map[key], f"{path}['{key}']")
+        return
     if old != new:
         yield path
 
 
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Every elementary cycle found by depth-first search (one per back edge)."""
-    cycles: list[list[str]] = []
-    state: dict[str, int] = {}
-    stack: list[str] = []
+def _keyed(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, dict) and "key" in x for x in value)
 
-    def visit(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for target in sorted(graph.get(node, ())):
-            if state.get(target) == 1:
-                cycles.append(stack[stack.index(target) :])
-            elif target not in state:
-                visit(target)
-        stack.pop()
-        state[node] = 2
 
-    for node in sorted(graph):
-        if node not in state:
-            visit(node)
-    return cycles
+# The checks of one framework version, in the order their problems are reported.
+VERSION_CHECKS: list[Callable[[Scope], Iterable[Problem]]] = [
+    framework_problems,
+    rules_problems,
+    key_problems,
+    section_problems,
+    question_problems,
+    option_problems,
+    condition_problems,
+    unchanged_if_published,
+]

@@ -1,14 +1,11 @@
-"""Between the database and the specs: the context checks need, loading, exporting."""
+"""Between the specs and the database: what the checks need to know of it, and loading."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
 
 from assessments.models import (
     Framework,
@@ -21,28 +18,9 @@ from assessments.models import (
     Source,
 )
 
-from .checks import Context, check_bank
-from .read import read_paths
-from .specs import (
-    BankFiles,
-    CategorySpec,
-    FrameworkSpec,
-    JurisdictionSpec,
-    OptionSpec,
-    Problem,
-    QuestionSpec,
-    SectionSpec,
-    SourceSpec,
-    VersionSpec,
-    version_dict,
-)
-
-SOURCES_FILE = "sources.yaml"
-JURISDICTIONS_FILE = "reference/jurisdictions.yaml"
-
-
-def version_file(framework: str, label: str) -> str:
-    return f"frameworks/{framework}/{label}.yaml"
+from .checks import Context
+from .documents import version_specs
+from .specs import BankFiles, JurisdictionSpec, SourceSpec, VersionSpec
 
 
 def database_context() -> Context:
@@ -60,7 +38,7 @@ def database_context() -> Context:
     for version in version_specs(locked):
         context.locked[(version.framework.key, version.label)] = (
             version.status,
-            version_dict(version),
+            version.canonical(),
         )
     profile = (
         FrameworkVersion.objects.filter(framework__kind=Framework.Kind.PROFILE)
@@ -71,14 +49,6 @@ def database_context() -> Context:
         for question in Question.objects.filter(version=profile).prefetch_related("options"):
             context.profile_options[question.key] = {o.key for o in question.options.all()}
     return context
-
-
-def validate_paths(paths: list[Path]) -> tuple[BankFiles, list[Problem]]:
-    files = read_paths(paths)
-    problems = list(files.problems)
-    if not problems:
-        problems = check_bank(files, database_context())
-    return files, problems
 
 
 @dataclass
@@ -255,135 +225,3 @@ def create_version_content(
             )
     Option.objects.bulk_create(option_rows)
     Question.supporting_sources.through.objects.bulk_create(supporting)
-
-
-# Export ------------------------------------------------------------------------------------
-
-
-def source_specs() -> list[SourceSpec]:
-    return [
-        SourceSpec(
-            key=s.key,
-            title=s.title,
-            kind=s.kind,
-            authors=s.authors,
-            chapter=s.chapter,
-            chapter_title=s.chapter_title,
-            first_page=s.first_page,
-            last_page=s.last_page,
-            publisher=s.publisher,
-            published=s.published,
-            url=s.url,
-            linked_from=s.linked_from,
-            note=s.note,
-        )
-        for s in Source.objects.order_by("order", "key")
-    ]
-
-
-def jurisdiction_specs() -> list[JurisdictionSpec]:
-    return [
-        JurisdictionSpec(
-            key=j.key,
-            name=j.name,
-            foundation_model_scale=j.foundation_model_scale,
-            is_example=j.is_example,
-            note=j.note,
-            negative_list=[
-                CategorySpec(
-                    key=c.key,
-                    title=c.title,
-                    source=c.source,
-                    effective_from=c.effective_from,
-                    description=c.description,
-                    effective_until=c.effective_until,
-                    is_example=c.is_example,
-                )
-                for c in j.negative_list.order_by("key")
-            ],
-        )
-        for j in Jurisdiction.objects.order_by("key")
-    ]
-
-
-def version_specs(versions: object = None) -> list[VersionSpec]:
-    """Specs of the given versions (a queryset), or of every version, in a few queries."""
-    queryset = versions if versions is not None else FrameworkVersion.objects.all()
-    queryset = queryset.select_related("framework__source").prefetch_related(  # type: ignore[attr-defined]
-        Prefetch("sections", queryset=Section.objects.select_related("source").order_by("order")),
-        Prefetch(
-            "questions",
-            queryset=Question.objects.select_related("source")
-            .prefetch_related(
-                Prefetch("options", queryset=Option.objects.order_by("order")),
-                Prefetch("supporting_sources", queryset=Source.objects.order_by("key")),
-            )
-            .order_by("position"),
-        ),
-    )
-    specs = []
-    for version in queryset.order_by("framework__order", "framework__key", "label"):
-        by_section: dict[int, list[QuestionSpec]] = defaultdict(list)
-        for q in version.questions.all():
-            by_section[q.section_id].append(_question_spec(q))
-        fw = version.framework
-        specs.append(
-            VersionSpec(
-                file=version_file(fw.key, version.label),
-                framework=FrameworkSpec(
-                    key=fw.key,
-                    name=fw.name,
-                    kind=fw.kind,
-                    description=fw.description,
-                    standing=fw.standing,
-                    standing_note=fw.standing_note,
-                    standing_quote=fw.standing_quote,
-                    source=fw.source.key if fw.source else "",
-                    order=fw.order,
-                ),
-                label=version.label,
-                status=version.status,
-                published_on=version.published_on,
-                changelog=version.changelog,
-                rules=version.rules,
-                sections=[
-                    SectionSpec(
-                        key=s.key,
-                        title=s.title,
-                        summary=s.summary,
-                        weight=s.weight,
-                        source=s.source.key if s.source else "",
-                        quote=s.quote,
-                        questions=by_section[s.pk],
-                    )
-                    for s in version.sections.all()
-                ],
-            )
-        )
-    return specs
-
-
-def _question_spec(q: Question) -> QuestionSpec:
-    return QuestionSpec(
-        key=q.key,
-        text=q.text,
-        guidance=q.guidance,
-        kind=q.kind,
-        weight=q.weight,
-        required=q.required,
-        applies_when=q.applies_when,
-        source=q.source.key if q.source else "",
-        quote=q.quote,
-        supporting_sources=[s.key for s in q.supporting_sources.all()],
-        basis=q.basis,
-        finding=q.finding,
-        remediation=q.remediation,
-        tags=list(q.tags),
-        required_level=q.required_level,
-        options=[
-            OptionSpec(
-                key=o.key, label=o.label, points=o.points, meaning=o.meaning, effects=o.effects
-            )
-            for o in q.options.all()
-        ],
-    )

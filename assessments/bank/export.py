@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
-from .db import (
+from django.db.models import QuerySet
+
+from assessments.models import FrameworkVersion
+
+from .documents import (
     JURISDICTIONS_FILE,
     SOURCES_FILE,
     jurisdiction_specs,
@@ -16,7 +22,7 @@ from .specs import jurisdiction_dict, source_dict, version_dict
 from .yaml_io import dump_yaml
 
 
-def export_files(versions: object = None) -> dict[str, str]:
+def export_files(versions: QuerySet[FrameworkVersion] | None = None) -> dict[str, str]:
     """Relative path -> YAML text, in the layout load_question_bank reads."""
     files = {SOURCES_FILE: dump_yaml({"sources": [source_dict(s) for s in source_specs()]})}
     jurisdictions = jurisdiction_specs()
@@ -27,6 +33,15 @@ def export_files(versions: object = None) -> dict[str, str]:
     for version in version_specs(versions):
         files[version.file] = dump_yaml(version_dict(version))
     return files
+
+
+def export_zip(versions: QuerySet[FrameworkVersion] | None = None) -> bytes:
+    """The files of `export_files` as one zip, to unpack over fixtures/."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for relative, text in export_files(versions).items():
+            archive.writestr(relative, text)
+    return buffer.getvalue()
 
 
 def export_to_directory(directory: Path) -> list[Path]:

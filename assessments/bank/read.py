@@ -1,222 +1,80 @@
-"""Read fixture files into specs, reporting unknown, missing and mistyped fields.
+"""Read fixture files into specs; every structural fault becomes a located `Problem`.
 
-Each problem names the file, the item (by key where it has one) and the line.
+The schema lives in `specs.py` (pydantic models). Here the YAML is parsed, the right model is
+chosen by the top-level field, and each validation error is placed: the item (by key where it
+has one), the line (from the loader's line numbers) and a plain-language message.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .specs import (
     BankFiles,
     CategorySpec,
     FrameworkSpec,
+    JurisdictionsFile,
     JurisdictionSpec,
+    LevelEntry,
     OptionSpec,
     Problem,
     QuestionSpec,
+    RuleEntry,
+    Rules,
     SectionSpec,
+    SourcesFile,
     SourceSpec,
+    VersionInfo,
     VersionSpec,
 )
 from .yaml_io import LineDict, YamlProblem, read_yaml
 
+M = TypeVar("M", bound=BaseModel)
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: type | tuple[type, ...]
-    required: bool = False
-
-
-def _text(name: str, required: bool = False) -> Field:
-    return Field(name, str, required)
-
-
-SOURCE_FIELDS = [
-    _text("key", True),
-    _text("title", True),
-    _text("kind"),
-    _text("authors"),
-    Field("chapter", int),
-    _text("chapter_title"),
-    Field("first_page", (str, int)),
-    Field("last_page", (str, int)),
-    _text("publisher"),
-    _text("published"),
-    _text("url"),
-    _text("linked_from"),
-    _text("note"),
-]
-FRAMEWORK_FIELDS = [
-    _text("key", True),
-    _text("name", True),
-    _text("kind", True),
-    _text("description"),
-    _text("standing"),
-    _text("standing_note"),
-    _text("standing_quote"),
-    _text("source"),
-    Field("order", int),
-]
-VERSION_FIELDS = [
-    _text("label", True),
-    _text("status", True),
-    Field("published_on", (dt.date, str)),
-    _text("changelog"),
-]
-SECTION_FIELDS = [
-    _text("key", True),
-    _text("title", True),
-    _text("summary"),
-    Field("weight", int),
-    _text("source"),
-    _text("quote"),
-    Field("questions", list, True),
-]
-QUESTION_FIELDS = [
-    _text("key", True),
-    _text("text", True),
-    _text("guidance"),
-    _text("kind"),
-    Field("weight", int),
-    Field("required", bool),
-    Field("applies_when", dict),
-    _text("source"),
-    _text("quote"),
-    Field("supporting_sources", list),
-    _text("basis"),
-    _text("finding"),
-    _text("remediation"),
-    Field("tags", list),
-    Field("required_level", int),
-    Field("options", list),
-]
-OPTION_FIELDS = [
-    _text("key", True),
-    _text("label", True),
-    Field("points", int),
-    _text("meaning"),
-    Field("effects", dict),
-]
-JURISDICTION_FIELDS = [
-    _text("key", True),
-    _text("name", True),
-    _text("foundation_model_scale"),
-    Field("is_example", bool),
-    _text("note"),
-    Field("negative_list", list),
-]
-CATEGORY_FIELDS = [
-    _text("key", True),
-    _text("title", True),
-    _text("description"),
-    _text("source", True),
-    Field("effective_from", (dt.date, str), True),
-    Field("effective_until", (dt.date, str)),
-    Field("is_example", bool),
-]
-
-
-class _FileReader:
-    def __init__(self, name: str, problems: list[Problem]) -> None:
-        self.name = name
-        self.problems = problems
-
-    def problem(self, line: int | None, item: str, message: str) -> None:
-        self.problems.append(Problem(self.name, line, item, message))
-
-    def fields(
-        self, raw: Any, spec: list[Field], item: str, line: int | None
-    ) -> dict[str, Any] | None:
-        """Check one mapping against its fields; None when it cannot be used at all."""
-        if not isinstance(raw, LineDict):
-            self.problem(line, item, f"expected a mapping of fields, found {_kind(raw)}")
-            return None
-        if isinstance(raw.get("key"), str):  # name the item by its key rather than its number
-            item = f"{item.partition(' #')[0]} '{raw['key']}'"
-        known = {f.name: f for f in spec}
-        ok = True
-        for name in raw:
-            if name not in known:
-                hint = difflib.get_close_matches(name, known, n=1)
-                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-                self.problem(raw.line_of(name), item, f"unknown field '{name}'{suggestion}")
-                ok = False
-        for f in spec:
-            if f.name not in raw:
-                if f.required:
-                    self.problem(raw.line, item, f"missing required field '{f.name}'")
-                    ok = False
-                continue
-            value = raw[f.name]
-            if isinstance(value, bool) and f.kind in (int, (str, int)):
-                self.problem(raw.line_of(f.name), item, f"'{f.name}' must be a number, not {value}")
-                ok = False
-            elif not isinstance(value, f.kind) and value is not None:
-                self.problem(
-                    raw.line_of(f.name),
-                    item,
-                    f"'{f.name}' must be {_expected(f.kind)}, found {_kind(value)}",
-                )
-                ok = False
-            elif value is None and f.required:
-                self.problem(raw.line_of(f.name), item, f"'{f.name}' must not be empty")
-                ok = False
-        return dict(raw) if ok else None
-
-    def date(self, value: Any, line: int, item: str, name: str) -> dt.date | None:
-        if value is None or isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.problem(line, item, f"'{name}' must be a date written YYYY-MM-DD")
-            return None
-
-
-_KIND_NAMES: dict[type, str] = {
+# What each list holds: (the noun naming one item, its model). Lists not named here (tags,
+# supporting sources) are values of one field.
+ITEM_LISTS: dict[str, tuple[str, type[BaseModel]]] = {
+    "sources": ("source", SourceSpec),
+    "jurisdictions": ("jurisdiction", JurisdictionSpec),
+    "negative_list": ("negative-list category", CategorySpec),
+    "sections": ("section", SectionSpec),
+    "questions": ("question", QuestionSpec),
+    "options": ("option", OptionSpec),
+    **{name: (name, RuleEntry) for name in ("tiers", "overlays", "areas", "gates", "risks")},
+    "levels": ("level", LevelEntry),
+}
+MAPPINGS: dict[str, type[BaseModel]] = {
+    "framework": FrameworkSpec,
+    "version": VersionInfo,
+    "rules": Rules,
+}
+KIND_NAMES = {
+    bool: "true or false",
+    int: "a number",
+    float: "a decimal number",
+    str: "text",
+    list: "a list",
     dict: "a mapping",
     LineDict: "a mapping",
-    list: "a list",
-    str: "text",
+    type(None): "nothing",
 }
-
-
-def _kind(value: Any) -> str:
-    return _KIND_NAMES.get(type(value), type(value).__name__)
-
-
-def _expected(kind: type | tuple[type, ...]) -> str:
-    names = {
-        str: "text",
-        int: "a whole number",
-        bool: "true or false",
-        list: "a list",
-        dict: "a mapping",
-        dt.date: "a date",
-    }
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _lines(raw: Any) -> int:
-    return raw.line if isinstance(raw, LineDict) else 0
-
-
-def _items(
-    reader: _FileReader, raw: Any, what: str, line: int | None, build: Callable[[Any, int], Any]
-) -> list[Any]:
-    if not isinstance(raw, list):
-        reader.problem(line, what, f"expected a list, found {_kind(raw)}")
-        return []
-    built = [build(item, index) for index, item in enumerate(raw, start=1)]
-    return [b for b in built if b is not None]
+EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "date_type": "a date written YYYY-MM-DD",
+}
 
 
 def read_paths(paths: Iterable[Path]) -> BankFiles:
@@ -235,254 +93,166 @@ def read_paths(paths: Iterable[Path]) -> BankFiles:
 
 def _read_file(path: Path, bank: BankFiles) -> None:
     name = str(path)
-    reader = _FileReader(name, bank.problems)
-    if not path.exists():
-        reader.problem(None, "file", "no such file")
+    if not path.is_file():
+        bank.problems.append(Problem(name, None, "file", "no such file"))
         return
     try:
         data = read_yaml(path)
     except YamlProblem as exc:
-        reader.problem(exc.line, "file", exc.message)
+        bank.problems.append(Problem(name, exc.line, "file", exc.message))
         return
-    if not isinstance(data, LineDict):
-        reader.problem(
-            1, "file", "expected a mapping with 'sources', 'framework' or 'jurisdictions'"
-        )
-        return
-    if "sources" in data:
-        _expect_top(reader, data, {"sources"})
-        for spec in _items(
-            reader,
-            data["sources"],
-            "sources",
-            data.line_of("sources"),
-            lambda raw, i: _source(reader, raw, i),
-        ):
-            bank.sources.append((name, spec))
+    read_document(name, data, bank)
+
+
+def read_document(name: str, data: Any, bank: BankFiles) -> None:
+    """Validate one parsed document and add what it holds, or its problems, to `bank`."""
+    if not isinstance(data, dict):
+        message = "expected a mapping with 'sources', 'framework' or 'jurisdictions'"
+        bank.problems.append(Problem(name, 1, "file", message))
+    elif "sources" in data:
+        sources, problems = _validate(SourcesFile, name, data)
+        bank.sources.extend((name, s) for s in (sources.sources if sources else []))
+        bank.problems.extend(problems)
     elif "jurisdictions" in data:
-        _expect_top(reader, data, {"jurisdictions"})
-        for spec in _items(
-            reader,
-            data["jurisdictions"],
-            "jurisdictions",
-            data.line_of("jurisdictions"),
-            lambda raw, i: _jurisdiction(reader, raw, i),
-        ):
-            bank.jurisdictions.append((name, spec))
+        places, problems = _validate(JurisdictionsFile, name, data)
+        bank.jurisdictions.extend((name, j) for j in (places.jurisdictions if places else []))
+        bank.problems.extend(problems)
     elif "framework" in data:
-        _expect_top(reader, data, {"framework", "version", "rules", "sections"})
-        version = _version(reader, data)
-        if version is not None:
-            bank.versions.append(version)
+        version, problems = validate_version(name, data)
+        bank.versions.extend([version] if version else [])
+        bank.problems.extend(problems)
     else:
-        reader.problem(1, "file", "expected a top-level 'sources', 'framework' or 'jurisdictions'")
+        message = "expected a top-level 'sources', 'framework' or 'jurisdictions'"
+        bank.problems.append(Problem(name, 1, "file", message))
 
 
-def _expect_top(reader: _FileReader, data: LineDict, allowed: set[str]) -> None:
-    for name in data:
-        if name not in allowed:
-            reader.problem(data.line_of(name), "file", f"unknown top-level field '{name}'")
+def validate_version(name: str, data: dict[str, Any]) -> tuple[VersionSpec | None, list[Problem]]:
+    """One framework version (a file's content, or a draft's canonical form from the database)."""
+    version, problems = _validate(VersionSpec, name, data)
+    rules = data.get("rules")
+    if rules is not None:  # kept as a plain mapping for scoring; checked as typed rules here
+        _rules, rule_problems = _validate(Rules, name, {"rules": rules}, inside="rules")
+        problems.extend(rule_problems)
+    if problems:
+        return None, problems
+    return version.located(name) if version else None, []
 
 
-def _str(value: Any) -> str:
-    return "" if value is None else str(value)
+def _validate(
+    model: type[M], name: str, data: dict[str, Any], inside: str = ""
+) -> tuple[M | None, list[Problem]]:
+    payload = data[inside] if inside else data
+    try:
+        return model.model_validate(payload), []
+    except ValidationError as exc:
+        return None, [
+            _problem(name, data, model, (inside, *e["loc"]) if inside else e["loc"], e)
+            for e in exc.errors(include_url=False)
+        ]
 
 
-def _source(reader: _FileReader, raw: Any, index: int) -> SourceSpec | None:
-    f = reader.fields(raw, SOURCE_FIELDS, f"source #{index}", _lines(raw))
-    if f is None:
-        return None
-    return SourceSpec(
-        key=f["key"],
-        title=f["title"],
-        kind=f.get("kind") or "essay",
-        authors=_str(f.get("authors")),
-        chapter=f.get("chapter"),
-        chapter_title=_str(f.get("chapter_title")),
-        first_page=_str(f.get("first_page")),
-        last_page=_str(f.get("last_page")),
-        publisher=_str(f.get("publisher")),
-        published=_str(f.get("published")),
-        url=_str(f.get("url")),
-        linked_from=_str(f.get("linked_from")),
-        note=_str(f.get("note")),
-        line=raw.line,
+@dataclass
+class _Place:
+    """Where a validation error points: the innermost mapping and how to name it."""
+
+    mapping: Any
+    model: type[BaseModel]
+    item: str = "file"
+    section: str = ""
+    question: str = ""
+    field: str = ""
+    index: str = ""  # "item 2 of " for an entry of a plain list (tags)
+    line: int | None = None
+
+
+def _locate(data: Any, model: type[BaseModel], loc: tuple[int | str, ...]) -> _Place:
+    place, node, list_name = _Place(data, model), data, ""
+    for part in loc:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if list_name in ITEM_LISTS:
+                _enter_item(place, node, list_name, part)
+                place.field = ""
+            else:
+                place.index = f"item {part + 1} of "
+            continue
+        if isinstance(node, LineDict):
+            place.line = node.line_of(part)
+        node = node.get(part) if isinstance(node, dict) else None
+        place.field, list_name = part, part
+        if part in MAPPINGS and isinstance(node, dict):
+            place.mapping, place.model, place.item = node, MAPPINGS[part], part
+            place.field = ""
+    return place
+
+
+def _enter_item(place: _Place, node: Any, list_name: str, index: int) -> None:
+    noun, model = ITEM_LISTS[list_name]
+    key = node.get("key") if isinstance(node, dict) else None
+    name = f"{noun} '{key}'" if isinstance(key, str) and key else f"{noun} #{index + 1}"
+    if list_name == "sections":
+        place.section = key if isinstance(key, str) else ""
+    if list_name == "questions":
+        place.question = key if isinstance(key, str) else ""
+    if list_name == "options" or place.item == "rules":
+        name = f"{place.item} {name}"
+    place.item, place.mapping, place.model = name, node, model
+    if isinstance(node, LineDict):
+        place.line = node.line
+
+
+def _problem(
+    name: str, data: Any, model: type[BaseModel], loc: tuple[int | str, ...], error: ErrorDetails
+) -> Problem:
+    place = _locate(data, model, loc)
+    return Problem(
+        name,
+        place.line,
+        place.item,
+        _message(place, error),
+        section=place.section,
+        question=place.question,
     )
 
 
-def _version(reader: _FileReader, data: LineDict) -> VersionSpec | None:
-    fw = reader.fields(
-        data.get("framework"), FRAMEWORK_FIELDS, "framework", data.line_of("framework")
-    )
-    ver = reader.fields(data.get("version"), VERSION_FIELDS, "version", data.line_of("version"))
-    if "version" not in data:
-        reader.problem(1, "file", "missing required field 'version'")
-    rules = data.get("rules") or {}
-    if not isinstance(rules, dict):
-        reader.problem(data.line_of("rules"), "rules", "expected a mapping")
-        rules = {}
-    if "sections" not in data:
-        reader.problem(1, "file", "missing required field 'sections'")
-    sections = _items(
-        reader,
-        data.get("sections", []),
-        "sections",
-        data.line_of("sections"),
-        lambda raw, i: _section(reader, raw, i),
-    )
-    if fw is None or ver is None:
-        return None
-    framework = FrameworkSpec(
-        key=fw["key"],
-        name=fw["name"],
-        kind=fw["kind"],
-        description=_str(fw.get("description")),
-        standing=_str(fw.get("standing")),
-        standing_note=_str(fw.get("standing_note")),
-        standing_quote=_str(fw.get("standing_quote")),
-        source=_str(fw.get("source")),
-        order=fw.get("order") or 0,
-        line=data["framework"].line,
-    )
-    published_on = reader.date(
-        ver.get("published_on"), data["version"].line_of("published_on"), "version", "published_on"
-    )
-    return VersionSpec(
-        file=reader.name,
-        framework=framework,
-        label=ver["label"],
-        status=ver["status"],
-        published_on=published_on,
-        changelog=_str(ver.get("changelog")),
-        rules=_plain(rules),
-        sections=sections,
-        line=data["version"].line,
-    )
+def _message(place: _Place, error: ErrorDetails) -> str:
+    kind, field, value = error["type"], place.field, error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        hint = difflib.get_close_matches(field, list(place.model.model_fields), n=1)
+        return f"unknown field '{field}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+    if kind == "missing":
+        return f"missing required field '{field}'"
+    if not field:  # the item itself is not a mapping
+        return f"expected {EXPECTED.get(kind, 'a mapping of fields')}, found {_kind(value)}"
+    what = f"{place.index}'{field}'"
+    if kind in EXPECTED:
+        if value is None:
+            return f"{what} must not be empty"
+        return f"{what} must be {EXPECTED[kind]}, found {_kind(value)}"
+    return _value_message(kind, what, field, value, ctx, error["msg"])
 
 
-def _section(reader: _FileReader, raw: Any, index: int) -> SectionSpec | None:
-    f = reader.fields(raw, SECTION_FIELDS, f"section #{index}", _lines(raw))
-    if f is None:
-        return None
-    questions = _items(
-        reader,
-        f["questions"],
-        f"section '{f['key']}' questions",
-        raw.line_of("questions"),
-        lambda q, i: _question(reader, q, i),
-    )
-    return SectionSpec(
-        key=f["key"],
-        title=f["title"],
-        summary=_str(f.get("summary")),
-        weight=1 if f.get("weight") is None else f["weight"],
-        source=_str(f.get("source")),
-        quote=_str(f.get("quote")),
-        questions=questions,
-        line=raw.line,
-    )
+def _value_message(
+    kind: str, what: str, field: str, value: Any, ctx: dict[str, Any], default: str
+) -> str:
+    messages = {
+        "one_of": f"{field} must be one of {ctx.get('choices')}",
+        "string_too_short": f"{what} must not be empty",
+        "string_too_long": f"{what} is {len(str(value))} characters long; at most "
+        f"{ctx.get('max_length')} fit",
+        "string_pattern_mismatch": f"{what} must be a key of letters, digits, '-' and '_', "
+        f"not {value!r}",
+        "greater_than_equal": f"{what} must not be negative",
+        "less_than_equal": f"{what} must be at most {ctx.get('le')}",
+        "iso_date": f"{what} must be a date written YYYY-MM-DD",
+        "string_unicode": f"{what} contains a character that cannot be stored "
+        "(a NUL character or a lone surrogate)",
+        "unstorable": f"{what} contains a character that cannot be stored "
+        "(a NUL character or a lone surrogate)",
+    }
+    return messages.get(kind, f"{what}: {default}")
 
 
-def _question(reader: _FileReader, raw: Any, index: int) -> QuestionSpec | None:
-    f = reader.fields(raw, QUESTION_FIELDS, f"question #{index}", _lines(raw))
-    if f is None:
-        return None
-    item = f"question '{f['key']}'"
-    options = _items(
-        reader,
-        f.get("options") or [],
-        f"{item} options",
-        raw.line_of("options"),
-        lambda o, i: _option(reader, o, i, f["key"]),
-    )
-    for name in ("supporting_sources", "tags"):
-        values = f.get(name) or []
-        if not all(isinstance(v, str) for v in values):
-            reader.problem(raw.line_of(name), item, f"'{name}' must be a list of keys")
-    return QuestionSpec(
-        key=f["key"],
-        text=f["text"],
-        guidance=_str(f.get("guidance")),
-        kind=f.get("kind") or "single",
-        weight=1 if f.get("weight") is None else f["weight"],
-        required=True if f.get("required") is None else f["required"],
-        applies_when=_plain(f["applies_when"]) if f.get("applies_when") else None,
-        source=_str(f.get("source")),
-        quote=_str(f.get("quote")),
-        supporting_sources=[str(v) for v in f.get("supporting_sources") or []],
-        basis=_str(f.get("basis")),
-        finding=_str(f.get("finding")),
-        remediation=_str(f.get("remediation")),
-        tags=[str(v) for v in f.get("tags") or []],
-        required_level=f.get("required_level"),
-        options=options,
-        line=raw.line,
-    )
-
-
-def _option(reader: _FileReader, raw: Any, index: int, question: str) -> OptionSpec | None:
-    f = reader.fields(raw, OPTION_FIELDS, f"question '{question}' option #{index}", _lines(raw))
-    if f is None:
-        return None
-    return OptionSpec(
-        key=f["key"],
-        label=f["label"],
-        points=f.get("points"),
-        meaning=f.get("meaning") or "plain",
-        effects=_plain(f.get("effects") or {}),
-        line=raw.line,
-    )
-
-
-def _jurisdiction(reader: _FileReader, raw: Any, index: int) -> JurisdictionSpec | None:
-    f = reader.fields(raw, JURISDICTION_FIELDS, f"jurisdiction #{index}", _lines(raw))
-    if f is None:
-        return None
-    categories = _items(
-        reader,
-        f.get("negative_list") or [],
-        f"jurisdiction '{f['key']}' negative_list",
-        raw.line_of("negative_list"),
-        lambda c, i: _category(reader, c, i),
-    )
-    return JurisdictionSpec(
-        key=f["key"],
-        name=f["name"],
-        foundation_model_scale=_str(f.get("foundation_model_scale")),
-        is_example=bool(f.get("is_example")),
-        note=_str(f.get("note")),
-        negative_list=categories,
-        line=raw.line,
-    )
-
-
-def _category(reader: _FileReader, raw: Any, index: int) -> CategorySpec | None:
-    f = reader.fields(raw, CATEGORY_FIELDS, f"negative-list category #{index}", _lines(raw))
-    if f is None:
-        return None
-    item = f"negative-list category '{f['key']}'"
-    start = reader.date(f["effective_from"], raw.line_of("effective_from"), item, "effective_from")
-    until = reader.date(
-        f.get("effective_until"), raw.line_of("effective_until"), item, "effective_until"
-    )
-    if start is None:
-        return None
-    return CategorySpec(
-        key=f["key"],
-        title=f["title"],
-        source=f["source"],
-        effective_from=start,
-        description=_str(f.get("description")),
-        effective_until=until,
-        is_example=bool(f.get("is_example")),
-        line=raw.line,
-    )
-
-
-def _plain(value: Any) -> Any:
-    """LineDicts back to plain dicts (recursively), for storage and comparison."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+def _kind(value: Any) -> str:
+    return KIND_NAMES.get(type(value), type(value).__name__)

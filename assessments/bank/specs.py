@@ -1,114 +1,304 @@
-"""In-memory form of the question-bank files, and its canonical plain-dict form.
+"""The schema of the question-bank files, as typed models, and their canonical plain-dict form.
 
-The canonical form is what the exporter writes and what the immutability check compares, so a
-load followed by an export reproduces the exported files byte for byte.
+Each model is strict (a number is not text, `yes` is not true) and forbids unknown fields, so
+reading a file is `Model.model_validate(data)` and every structural fault comes back with its
+exact location; `read.py` turns those into problems naming the file, the item and the line.
+
+The canonical form (`canonical()`: defaults left out, fields in the order declared here) is what
+the exporter writes and what the immutability check compares, so a load followed by an export
+reproduces the exported files byte for byte.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+FRAMEWORK_KINDS = ("gate", "maturity", "profile", "tier")
+STATUSES = ("draft", "published", "retired")
+QUESTION_KINDS = ("multiple", "single", "text")
+MEANINGS = ("dont_know", "na", "plain")
+SOURCE_KINDS = ("essay", "external", "front_matter")
+BASES = ("adapted", "policy", "practice", "stated")
+STANDINGS = ("government-guidance", "principles", "proposal", "voluntary-policy")
+SMALL = 32767  # the largest value of the database's small integer columns
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One fault, located: the file, its line (None when unknown), the item and what is wrong.
+
+    `section` and `question` carry the keys of the item, so a page can show the problem beside it.
+    """
+
     file: str
     line: int | None
     item: str
     message: str
+    section: str = ""
+    question: str = ""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.item}: {self.message}"
 
 
-@dataclass
-class SourceSpec:
-    key: str
-    title: str
-    kind: str = "essay"
-    authors: str = ""
-    chapter: int | None = None
-    chapter_title: str = ""
-    first_page: str = ""
-    last_page: str = ""
-    publisher: str = ""
-    published: str = ""
-    url: str = ""
-    linked_from: str = ""
-    note: str = ""
-    line: int = 0
+# Field types --------------------------------------------------------------------------------
 
 
-@dataclass
-class OptionSpec:
-    key: str
-    label: str
-    points: int | None = None
-    meaning: str = "plain"
-    effects: dict[str, Any] = field(default_factory=dict)
-    line: int = 0
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-@dataclass
-class QuestionSpec:
-    key: str
-    text: str
-    guidance: str = ""
-    kind: str = "single"
-    weight: int = 1
+def _no_nul(value: str) -> str:
+    """Text a database can store: PostgreSQL refuses NUL characters and lone surrogates."""
+    if _UNSTORABLE.search(value):
+        raise PydanticCustomError("unstorable", "contains a NUL character or a lone surrogate")
+    return value
+
+
+def _one_of(choices: tuple[str, ...], blank: bool = False) -> AfterValidator:
+    """One of the choices; with `blank`, also "" (not given)."""
+
+    def check(value: str) -> str:
+        if value not in choices and not (blank and value == ""):
+            raise PydanticCustomError(
+                "one_of", "must be one of {choices}", {"choices": ", ".join(choices)}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _iso_date(value: Any) -> Any:
+    """A date written YYYY-MM-DD, whether YAML read it as a date or (quoted) as text."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("iso_date", "must be a date written YYYY-MM-DD") from None
+    return value
+
+
+def _page(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _plain(value: Any) -> Any:
+    """Mappings of the YAML reader back to plain dicts (recursively), for storage."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
+# Keys (slugs) and one-line texts, each as long as the database column that stores it.
+Key20 = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=SLUG)]
+Key40 = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=SLUG)]
+Key60 = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=SLUG)]
+Key80 = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=SLUG)]
+Line10 = Annotated[str, StringConstraints(max_length=10), AfterValidator(_no_nul)]
+Line40 = Annotated[str, StringConstraints(max_length=40), AfterValidator(_no_nul)]
+Line80 = Annotated[str, StringConstraints(max_length=80), AfterValidator(_no_nul)]
+Line120 = Annotated[str, StringConstraints(max_length=120), AfterValidator(_no_nul)]
+Line200 = Annotated[str, StringConstraints(max_length=200), AfterValidator(_no_nul)]
+Line300 = Annotated[str, StringConstraints(max_length=300), AfterValidator(_no_nul)]
+Line400 = Annotated[str, StringConstraints(max_length=400), AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_no_nul)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Page = Annotated[Line10, BeforeValidator(_page)]
+Count = Annotated[int, Field(ge=0, le=SMALL)]
+Data = Annotated[dict[str, Any], AfterValidator(_plain)]
+Keys = list[Key80]
+
+
+class Spec(BaseModel):
+    """Strict, closed to unknown fields; remembers the line of the mapping it was read from.
+
+    An empty YAML value (`guidance:`) means "not given" for a field that has a default.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    _line: int = PrivateAttr(default=0)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        line = getattr(data, "line", 0)
+        if isinstance(data, dict):
+            fields = cls.model_fields
+            data = {
+                k: v
+                for k, v in data.items()
+                if v is not None or k not in fields or fields[k].is_required()
+            }
+        spec = handler(data)
+        spec._line = line
+        return spec
+
+    @property
+    def line(self) -> int:
+        return self._line
+
+    def canonical(self) -> dict[str, Any]:
+        """Fields in declared order, those at their default left out."""
+        return self.model_dump(exclude_defaults=True)
+
+
+# Sources and reference data -----------------------------------------------------------------
+
+
+class SourceSpec(Spec):
+    key: Key80
+    kind: Annotated[str, _one_of(SOURCE_KINDS)] = "essay"
+    title: Line300
+    authors: Line300 = ""
+    chapter: Count | None = None
+    chapter_title: Line200 = ""
+    first_page: Page = ""
+    last_page: Page = ""
+    publisher: Line200 = ""
+    published: Line40 = ""
+    url: Line200 = ""
+    linked_from: Line80 = ""
+    note: Text = ""
+
+
+class CategorySpec(Spec):
+    key: Key60
+    title: Line300
+    description: Text = ""
+    source: Line300
+    effective_from: Date
+    effective_until: Date | None = None
+    is_example: bool = False
+
+
+class JurisdictionSpec(Spec):
+    key: Key40
+    name: Line200
+    foundation_model_scale: Line300 = ""
+    is_example: bool = False
+    note: Text = ""
+    negative_list: list[CategorySpec] = []
+
+
+class SourcesFile(Spec):
+    sources: list[SourceSpec]
+
+
+class JurisdictionsFile(Spec):
+    jurisdictions: list[JurisdictionSpec]
+
+
+# Framework versions -------------------------------------------------------------------------
+
+
+class OptionSpec(Spec):
+    key: Key60
+    label: Line300
+    points: Annotated[int, Field(ge=0, le=SMALL)] | None = None
+    meaning: Annotated[str, _one_of(MEANINGS)] = "plain"
+    effects: Data = {}
+
+
+class QuestionSpec(Spec):
+    key: Key80
+    text: Text
+    guidance: Text = ""
+    kind: Annotated[str, _one_of(QUESTION_KINDS)] = "single"
+    weight: Count = 1
     required: bool = True
-    applies_when: dict[str, Any] | None = None
-    source: str = ""
-    quote: str = ""
-    supporting_sources: list[str] = field(default_factory=list)
-    basis: str = ""
-    finding: str = ""
-    remediation: str = ""
-    tags: list[str] = field(default_factory=list)
-    required_level: int | None = None
-    options: list[OptionSpec] = field(default_factory=list)
-    line: int = 0
+    applies_when: Data | None = None
+    source: Line80 = ""
+    quote: Line400 = ""
+    supporting_sources: Annotated[Keys, AfterValidator(sorted)] = []
+    basis: Annotated[str, _one_of(BASES, blank=True)] = ""
+    finding: Text = ""
+    remediation: Text = ""
+    tags: list[Line120] = []
+    required_level: Count | None = None
+    options: list[OptionSpec] = []
 
 
-@dataclass
-class SectionSpec:
-    key: str
-    title: str
-    summary: str = ""
-    weight: int = 1
-    source: str = ""
-    quote: str = ""
-    questions: list[QuestionSpec] = field(default_factory=list)
-    line: int = 0
+class SectionSpec(Spec):
+    key: Key60
+    title: Line200
+    summary: Text = ""
+    weight: Count = 1
+    source: Line80 = ""
+    quote: Line400 = ""
+    questions: list[QuestionSpec]
 
 
-@dataclass
-class FrameworkSpec:
-    key: str
-    name: str
-    kind: str
-    description: str = ""
-    standing: str = ""
-    standing_note: str = ""
-    standing_quote: str = ""
-    source: str = ""
-    order: int = 0
-    line: int = 0
+class FrameworkSpec(Spec):
+    key: Key40
+    name: Line200
+    kind: Annotated[str, _one_of(FRAMEWORK_KINDS)]
+    description: Text = ""
+    standing: Annotated[str, _one_of(STANDINGS, blank=True)] = ""
+    standing_note: Text = ""
+    standing_quote: Line400 = ""
+    source: Line80 = ""
+    order: Count = 0
 
 
-@dataclass
-class VersionSpec:
-    file: str
+class VersionInfo(Spec):
+    label: Key20
+    status: Annotated[str, _one_of(STATUSES)]
+    published_on: Date | None = None
+    changelog: Text = ""
+
+
+class VersionSpec(Spec):
+    """One framework version: one file `frameworks/<framework>/<label>.yaml`."""
+
     framework: FrameworkSpec
-    label: str
-    status: str = "draft"
-    published_on: dt.date | None = None
-    changelog: str = ""
-    rules: dict[str, Any] = field(default_factory=dict)
-    sections: list[SectionSpec] = field(default_factory=list)
-    line: int = 0
+    version: VersionInfo
+    rules: Data = {}
+    sections: list[SectionSpec]
+    _file: str = PrivateAttr(default="")
+
+    @property
+    def file(self) -> str:
+        return self._file
+
+    def located(self, file: str) -> VersionSpec:
+        self._file = file
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.version.label
+
+    @property
+    def status(self) -> str:
+        return self.version.status
+
+    @property
+    def published_on(self) -> dt.date | None:
+        return self.version.published_on
+
+    @property
+    def changelog(self) -> str:
+        return self.version.changelog
 
     @property
     def name(self) -> str:
@@ -119,27 +309,48 @@ class VersionSpec:
         return [q for s in self.sections for q in s.questions]
 
 
-@dataclass
-class CategorySpec:
-    key: str
-    title: str
-    source: str
-    effective_from: dt.date
-    description: str = ""
-    effective_until: dt.date | None = None
-    is_example: bool = False
-    line: int = 0
+# Rules: checked as typed models, kept as the plain mapping the scoring reads. --------------
 
 
-@dataclass
-class JurisdictionSpec:
-    key: str
-    name: str
-    foundation_model_scale: str = ""
-    is_example: bool = False
-    note: str = ""
-    negative_list: list[CategorySpec] = field(default_factory=list)
-    line: int = 0
+class RuleEntry(Spec):
+    key: Key60
+    label: Line200
+    description: Text = ""
+    explanation: Text = ""
+    source: Line80 = ""
+    quote: Line400 = ""
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+
+class LevelEntry(Spec):
+    level: Count
+    label: Line200
+    description: Text = ""
+    source: Line80 = ""
+    quote: Line400 = ""
+
+    @property
+    def name(self) -> str:
+        return str(self.level)
+
+
+class Rules(Spec):
+    tiers: list[RuleEntry] = []
+    default_tier: Key60 | None = None
+    overlays: list[RuleEntry] = []
+    levels: list[LevelEntry] = []
+    default_level: Count | None = None
+    areas: list[RuleEntry] = []
+    gates: list[RuleEntry] = []
+    risks: list[RuleEntry] = []
+
+    def entries(self) -> Iterator[tuple[str, RuleEntry | LevelEntry]]:
+        for name in ("tiers", "overlays", "levels", "areas", "gates", "risks"):
+            for entry in getattr(self, name):
+                yield name, entry
 
 
 @dataclass
@@ -152,113 +363,13 @@ class BankFiles:
     problems: list[Problem] = field(default_factory=list)
 
 
-# Canonical dicts: defaults omitted, keys in a fixed order. -----------------------------------
-
-
-def _compact(pairs: list[tuple[str, Any, Any]]) -> dict[str, Any]:
-    return {name: value for name, value, default in pairs if value != default}
+def version_dict(v: VersionSpec) -> dict[str, Any]:
+    return v.canonical()
 
 
 def source_dict(s: SourceSpec) -> dict[str, Any]:
-    return {"key": s.key} | _compact(
-        [
-            ("kind", s.kind, "essay"),
-            ("title", s.title, None),
-            ("authors", s.authors, ""),
-            ("chapter", s.chapter, None),
-            ("chapter_title", s.chapter_title, ""),
-            ("first_page", s.first_page, ""),
-            ("last_page", s.last_page, ""),
-            ("publisher", s.publisher, ""),
-            ("published", s.published, ""),
-            ("url", s.url, ""),
-            ("linked_from", s.linked_from, ""),
-            ("note", s.note, ""),
-        ]
-    )
-
-
-def option_dict(o: OptionSpec) -> dict[str, Any]:
-    return {"key": o.key, "label": o.label} | _compact(
-        [("points", o.points, None), ("meaning", o.meaning, "plain"), ("effects", o.effects, {})]
-    )
-
-
-def question_dict(q: QuestionSpec) -> dict[str, Any]:
-    return {"key": q.key, "text": q.text} | _compact(
-        [
-            ("guidance", q.guidance, ""),
-            ("kind", q.kind, "single"),
-            ("weight", q.weight, 1),
-            ("required", q.required, True),
-            ("applies_when", q.applies_when, None),
-            ("source", q.source, ""),
-            ("quote", q.quote, ""),
-            ("supporting_sources", sorted(q.supporting_sources), []),
-            ("basis", q.basis, ""),
-            ("finding", q.finding, ""),
-            ("remediation", q.remediation, ""),
-            ("tags", q.tags, []),
-            ("required_level", q.required_level, None),
-            ("options", [option_dict(o) for o in q.options], []),
-        ]
-    )
-
-
-def section_dict(s: SectionSpec) -> dict[str, Any]:
-    return {"key": s.key, "title": s.title} | _compact(
-        [
-            ("summary", s.summary, ""),
-            ("weight", s.weight, 1),
-            ("source", s.source, ""),
-            ("quote", s.quote, ""),
-            ("questions", [question_dict(q) for q in s.questions], []),
-        ]
-    )
-
-
-def framework_dict(f: FrameworkSpec) -> dict[str, Any]:
-    return {"key": f.key, "name": f.name, "kind": f.kind} | _compact(
-        [
-            ("description", f.description, ""),
-            ("standing", f.standing, ""),
-            ("standing_note", f.standing_note, ""),
-            ("standing_quote", f.standing_quote, ""),
-            ("source", f.source, ""),
-            ("order", f.order, 0),
-        ]
-    )
-
-
-def version_dict(v: VersionSpec) -> dict[str, Any]:
-    version = {"label": v.label, "status": v.status} | _compact(
-        [("published_on", v.published_on, None), ("changelog", v.changelog, "")]
-    )
-    body: dict[str, Any] = {"framework": framework_dict(v.framework), "version": version}
-    if v.rules:
-        body["rules"] = v.rules
-    body["sections"] = [section_dict(s) for s in v.sections]
-    return body
-
-
-def category_dict(c: CategorySpec) -> dict[str, Any]:
-    return {"key": c.key, "title": c.title} | _compact(
-        [
-            ("description", c.description, ""),
-            ("source", c.source, None),
-            ("effective_from", c.effective_from, None),
-            ("effective_until", c.effective_until, None),
-            ("is_example", c.is_example, False),
-        ]
-    )
+    return s.canonical()
 
 
 def jurisdiction_dict(j: JurisdictionSpec) -> dict[str, Any]:
-    return {"key": j.key, "name": j.name} | _compact(
-        [
-            ("foundation_model_scale", j.foundation_model_scale, ""),
-            ("is_example", j.is_example, False),
-            ("note", j.note, ""),
-            ("negative_list", [category_dict(c) for c in j.negative_list], []),
-        ]
-    )
+    return j.canonical()

@@ -67,52 +67,76 @@ Condition = QuestionIs | TierIn | HasOverlay | LevelAtLeast | AllOf | AnyOf | No
 Derived = TierIn | HasOverlay | LevelAtLeast
 
 
+MAX_NESTING = 20  # all/any/not inside one another; far more than any real condition needs
+
+
 def _string_list(value: Any, what: str) -> frozenset[str]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise ConditionError(f"{what} must be a non-empty list of keys")
     return frozenset(value)
 
 
-def _exact_keys(raw: Mapping[str, Any], allowed: set[str]) -> None:
-    extra = sorted(set(raw) - allowed)
+def _question(raw: Mapping[str, Any]) -> QuestionIs:
+    extra = sorted(set(raw) - {"question", "any_of", "none_of"})
     if extra:
         raise ConditionError(f"unexpected field(s) {', '.join(extra)} in condition")
+    if not isinstance(raw["question"], str) or not raw["question"]:
+        raise ConditionError("'question' must be a question key")
+    if ("any_of" in raw) == ("none_of" in raw):
+        raise ConditionError("a question condition needs exactly one of any_of or none_of")
+    negate = "none_of" in raw
+    operator = "none_of" if negate else "any_of"
+    return QuestionIs(raw["question"], _string_list(raw[operator], operator), negate=negate)
+
+
+def _parts(operator: str, value: Any, depth: int) -> tuple[Condition, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConditionError(f"'{operator}' must be a non-empty list of conditions")
+    return tuple(_parse(v, depth + 1) for v in value)
+
+
+def _overlay(value: Any, depth: int) -> HasOverlay:
+    if not isinstance(value, str):
+        raise ConditionError("'overlay' must be one overlay key")
+    return HasOverlay(value)
+
+
+def _level(value: Any, depth: int) -> LevelAtLeast:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConditionError("'level_at_least' must be a whole number")
+    return LevelAtLeast(value)
+
+
+# One parser per operator: (the value written after the operator, nesting depth) -> Condition.
+_OPERATORS: dict[str, Callable[[Any, int], Condition]] = {
+    "all": lambda value, depth: AllOf(_parts("all", value, depth)),
+    "any": lambda value, depth: AnyOf(_parts("any", value, depth)),
+    "not": lambda value, depth: Not(_parse(value, depth + 1)),
+    "tier": lambda value, depth: TierIn(_string_list(value, "tier")),
+    "overlay": _overlay,
+    "level_at_least": _level,
+}
 
 
 def parse_condition(raw: Any) -> Condition:
     """Turn the YAML/JSON form into a Condition; raises ConditionError explaining the fault."""
+    return _parse(raw, 0)
+
+
+def _parse(raw: Any, depth: int) -> Condition:
+    if depth > MAX_NESTING:
+        raise ConditionError(f"conditions may nest at most {MAX_NESTING} levels deep")
     if not isinstance(raw, Mapping) or not raw:
         raise ConditionError("a condition must be a mapping such as {question: KEY, any_of: [...]}")
     if "question" in raw:
-        _exact_keys(raw, {"question", "any_of", "none_of"})
-        if not isinstance(raw["question"], str) or not raw["question"]:
-            raise ConditionError("'question' must be a question key")
-        if ("any_of" in raw) == ("none_of" in raw):
-            raise ConditionError("a question condition needs exactly one of any_of or none_of")
-        if "any_of" in raw:
-            return QuestionIs(raw["question"], _string_list(raw["any_of"], "any_of"))
-        return QuestionIs(raw["question"], _string_list(raw["none_of"], "none_of"), negate=True)
+        return _question(raw)
     if len(raw) != 1:
         raise ConditionError(f"write one operator per condition, not {', '.join(sorted(raw))}")
     ((operator, value),) = raw.items()
-    if operator in ("all", "any"):
-        if not isinstance(value, list) or not value:
-            raise ConditionError(f"'{operator}' must be a non-empty list of conditions")
-        parts = tuple(parse_condition(v) for v in value)
-        return AllOf(parts) if operator == "all" else AnyOf(parts)
-    if operator == "not":
-        return Not(parse_condition(value))
-    if operator == "tier":
-        return TierIn(_string_list(value, "tier"))
-    if operator == "overlay":
-        if not isinstance(value, str):
-            raise ConditionError("'overlay' must be one overlay key")
-        return HasOverlay(value)
-    if operator == "level_at_least":
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConditionError("'level_at_least' must be a whole number")
-        return LevelAtLeast(value)
-    raise ConditionError(f"unknown condition operator '{operator}'")
+    parser = _OPERATORS.get(operator)
+    if parser is None:
+        raise ConditionError(f"unknown condition operator '{operator}'")
+    return parser(value, depth)
 
 
 def walk(condition: Condition) -> Iterator[Condition]:
@@ -155,19 +179,23 @@ def evaluate(
             choices = choices_of(key)
             if choices is None:
                 return False
-            hit = any(c in options for c in choices)
-            return not hit if negate else hit
-        case TierIn(tiers=tiers):
-            return derived()[0] in tiers
-        case HasOverlay(overlay=overlay):
-            return overlay in derived()[1]
-        case LevelAtLeast(level=level):
-            current = derived()[2]
-            return current is not None and current >= level
+            return any(c in options for c in choices) != negate
         case AllOf(parts=parts):
             return all(evaluate(p, choices_of=choices_of, derived=derived) for p in parts)
         case AnyOf(parts=parts):
             return any(evaluate(p, choices_of=choices_of, derived=derived) for p in parts)
         case Not(part=part):
             return not evaluate(part, choices_of=choices_of, derived=derived)
+    return _derived_holds(condition, *derived())
+
+
+def _derived_holds(
+    condition: Condition, tier: str | None, overlays: frozenset[str], level: int | None
+) -> bool:
+    if isinstance(condition, TierIn):
+        return tier in condition.tiers
+    if isinstance(condition, HasOverlay):
+        return condition.overlay in overlays
+    if isinstance(condition, LevelAtLeast):
+        return level is not None and level >= condition.level
     raise TypeError(condition)  # pragma: no cover

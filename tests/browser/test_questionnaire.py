@@ -52,7 +52,19 @@ def test_answer_reload_conditions_progress_and_submit(
     expect(overall(page)).to_contain_text("1 of 10")
     choose(page, "profile", "foundation-model", "No")
 
-    # A conditional question appears and disappears at once, and stops counting.
+    _a_condition_shows_and_hides_its_question(page)
+    _text_note_and_evidence_are_kept_after_a_reload(page)
+    _submission_is_refused_until_everything_required_is_answered(page)
+
+    assessment = Assessment.objects.get()
+    assert assessment.is_submitted
+    assert Answer.objects.get(question__key="supervision").evidence == [
+        "https://example.org/runbook"
+    ]
+
+
+def _a_condition_shows_and_hides_its_question(page: Page) -> None:
+    """A conditional question appears and disappears at once, and stops counting."""
     go_to_section(page, "Design")
     reviews = question(page, "mini-maturity", "reviews")
     expect(reviews).to_be_hidden()
@@ -73,7 +85,9 @@ def test_answer_reload_conditions_progress_and_submit(
     nav_design = page.locator(".navigator a", has_text="Design").locator("xpath=..")
     expect(nav_design).to_contain_text("1/1")
 
-    # Text is saved while typing pauses; a note and evidence travel with the answer.
+
+def _text_note_and_evidence_are_kept_after_a_reload(page: Page) -> None:
+    """Text is saved while typing pauses; a note and evidence travel with the answer."""
     go_to_section(page, "Duties")
     supervision = question(page, "mini-tier", "supervision")
     supervision.get_by_role("radio", name="Partly", exact=True).check()
@@ -92,7 +106,9 @@ def test_answer_reload_conditions_progress_and_submit(
     go_to_section(page, "The system")
     expect(page.get_by_role("checkbox", name="Research and development")).to_be_checked()
 
-    # Submission is refused with the list, then accepted once everything required is there.
+
+def _submission_is_refused_until_everything_required_is_answered(page: Page) -> None:
+    """Submission is refused with the list, then accepted once everything required is there."""
     page.get_by_role("link", name="Review and submit").first.click()
     page.get_by_role("button", name="Submit the assessment").click()
     expect(page.get_by_role("alert")).to_contain_text("required questions are still unanswered")
@@ -108,11 +124,6 @@ def test_answer_reload_conditions_progress_and_submit(
     page.get_by_role("link", name="Review and submit →").click()
     page.get_by_role("button", name="Submit the assessment").click()
     expect(page.get_by_text("Submitted. This round is now read-only.")).to_be_visible()
-    assessment = Assessment.objects.get()
-    assert assessment.is_submitted
-    assert Answer.objects.get(question__key="supervision").evidence == [
-        "https://example.org/runbook"
-    ]
 
 
 def test_a_failed_save_retries_with_back_off_and_keeps_the_answer(

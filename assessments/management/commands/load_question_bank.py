@@ -3,7 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.bank.db import load_files, validate_paths
+from assessments.bank.db import load_files
+from assessments.bank.validation import validate_paths
 
 from .validate_question_bank import default_paths, report_problems
 

@@ -4,7 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.bank.db import validate_paths
+from assessments.bank.validation import validate_paths
 
 
 def default_paths() -> list[Path]:
