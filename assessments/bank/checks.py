@@ -166,6 +166,7 @@ class VersionChecker:
             self._question(question)
         self._conditions()
         self._unchanged_if_published()
+        self.problems.extend(provenance_problems(self.v))
         return self.problems
 
     # Framework and version ----------------------------------------------------------------
@@ -515,6 +516,9 @@ class VersionChecker:
                 f"is {status} in the database; its status cannot go back to '{self.v.status}'",
             )
         mine["version"]["status"] = canonical["version"]["status"]
+        # The framework block (name, standing, ...) describes the framework that every version
+        # shares; the newest version's file states it, so an older one may say less.
+        mine["framework"] = canonical["framework"]
         for path in _differences(canonical, mine):
             self.add(
                 self.v.line,
@@ -522,6 +526,39 @@ class VersionChecker:
                 f"is {status} and cannot change ({path} differs from the database); "
                 "publish a new version instead",
             )
+
+
+def provenance_problems(version: VersionSpec) -> list[Problem]:
+    """Where each practice comes from and what the framework is, in a version still in use.
+
+    A non-retired version of a framework other than the profile needs `standing` and
+    `standing_note` on its framework, a `basis` on every question (with the quote that states
+    the practice when the basis is `stated`), and a `finding` on every scored question (weight
+    above 0, not free text).
+    """
+    if version.framework.kind == "profile" or version.status == "retired":
+        return []
+    fw, file = version.framework, version.file
+    problems = [
+        Problem(file, fw.line, f"framework '{fw.key}'", f"needs '{name}' (what the framework is)")
+        for name in ("standing", "standing_note")
+        if not getattr(fw, name)
+    ]
+    for q in version.questions:
+        item = f"question '{q.key}'"
+        if not q.basis:
+            problems.append(
+                Problem(file, q.line, item, f"needs a 'basis' ({', '.join(sorted(BASES))})")
+            )
+        elif q.basis == "stated" and not q.quote:
+            problems.append(
+                Problem(file, q.line, item, "a 'stated' basis needs the quote that states it")
+            )
+        if q.weight > 0 and q.kind != "text" and not q.finding:
+            problems.append(
+                Problem(file, q.line, item, "a scored question needs a 'finding' (the gap, stated)")
+            )
+    return problems
 
 
 def _differences(old: Any, new: Any, path: str = "") -> Iterable[str]:
