@@ -76,6 +76,8 @@ def _framework(spec: VersionSpec) -> BankFramework:
         sections=tuple(sections),
         rules=spec.rules,
         source=spec.framework.source,
+        standing=spec.framework.standing,
+        standing_note=spec.framework.standing_note,
     )
 
 
@@ -100,6 +102,8 @@ def _question(framework: str, section: str, position: int, q: QuestionSpec) -> B
         supporting=tuple(sorted(q.supporting_sources)),
         remediation=q.remediation,
         guidance=q.guidance,
+        basis=q.basis,
+        finding=q.finding,
     )
 
 
