@@ -39,7 +39,7 @@ BROKEN: list[tuple[str, Callable[[str], str], list[str]]] = [
     (
         "yaml-syntax",
         lambda t: t.replace("    title: Design\n", "    title: [Design\n"),
-        ["YAML syntax error", "yaml-syntax.yaml:17: file:"],
+        ["YAML syntax error", "yaml-syntax.yaml:19: file:"],
     ),
     (
         "unknown-field",
