@@ -77,6 +77,8 @@ def _framework(spec: VersionSpec) -> BankFramework:
         sections=tuple(sections),
         rules=spec.rules,
         source=spec.framework.source,
+        standing=spec.framework.standing,
+        standing_note=spec.framework.standing_note,
     )
 
 
@@ -101,6 +103,8 @@ def _question(framework: str, section: str, position: int, q: QuestionSpec) -> B
         supporting=tuple(sorted(q.supporting_sources)),
         remediation=q.remediation,
         guidance=q.guidance,
+        basis=q.basis,
+        finding=q.finding,
     )
 
 

@@ -35,6 +35,8 @@ def _v2() -> dict[str, Any]:
             "key": "owner",
             "text": "Is one person accountable for the evidence?",
             "source": "moes-lannquist-iliadis-mialhe",
+            "basis": "practice",
+            "finding": "Nobody is accountable for the evidence.",
             "options": [
                 {"key": "yes", "label": "Yes", "points": 1},
                 {"key": "no", "label": "No", "points": 0},

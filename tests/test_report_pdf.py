@@ -188,10 +188,10 @@ def test_manifest_is_in_the_metadata_and_the_method_appendix(reports: Rendered) 
     manifest = reports.submitted.manifest
     assert manifest["frameworks"] == {
         "profile": "v1",
-        "tfs-principles": "v1",
-        "sg-genai": "v1",
-        "model-law": "v1",
-        "rsp-asl": "v1",
+        "tfs-principles": "v2",
+        "sg-genai": "v2",
+        "model-law": "v2",
+        "rsp-asl": "v2",
     }
     assert manifest["scoring_rules_version"] == reports.submitted_results.scoring_rules_version
     assert manifest["generated_at"] == "2026-03-02T09:30:00Z"

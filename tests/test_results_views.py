@@ -156,7 +156,8 @@ def test_gaps_csv_download(client: Client, assessment: Assessment, viewer: User)
 def bulk_bank(folder: Path, questions: int) -> None:
     """A published framework of this many questions in four sections."""
     lines = [
-        "framework: {key: bulk, name: Bulk, kind: maturity, source: sellitto, order: 9}",
+        "framework: {key: bulk, name: Bulk, kind: maturity, source: sellitto, order: 9,",
+        "  standing: voluntary-policy, standing_note: One company's policy.}",
         "version: {label: v1, status: published, published_on: 2026-11-01}",
         "sections:",
     ]
@@ -168,6 +169,8 @@ def bulk_bank(folder: Path, questions: int) -> None:
                 f"        text: Question {n}?",
                 "        source: sellitto",
                 "        supporting_sources: [anthropic-rsp]",
+                "        basis: practice",
+                f"        finding: No answer {n}.",
                 f"        tags: [{'permit-related' if n % 3 == 0 else 'x'}]",
                 '        options: [{key: "yes", label: "Yes", points: 1},'
                 ' {key: "no", label: "No", points: 0}]',

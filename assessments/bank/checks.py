@@ -17,7 +17,7 @@ from typing import Any
 
 from .condition_checks import condition_problems
 from .scope import Scope
-from .specs import BankFiles, Problem, QuestionSpec, version_dict
+from .specs import BASES, BankFiles, Problem, QuestionSpec, version_dict
 
 MAX_QUOTE_WORDS = 25
 EFFECTS_BY_KIND = {"tier": {"tier", "overlay"}, "gate": {"level"}}
@@ -293,11 +293,38 @@ def unchanged_if_published(scope: Scope) -> Iterator[Problem]:
             f"is {status} in the database; its status cannot go back to '{version.status}'"
         )
     mine["version"]["status"] = canonical["version"]["status"]
+    # The framework block (name, standing, ...) describes the framework that every version
+    # shares; the newest version's file states it, so an older one may say less.
+    mine["framework"] = canonical["framework"]
     for path in differences(canonical, mine):
         yield scope.at_version(
             f"is {status} and cannot change ({path} differs from the database); "
             "publish a new version instead"
         )
+
+
+def provenance_problems(scope: Scope) -> Iterator[Problem]:
+    """Where each practice comes from and what the framework is, in a version still in use.
+
+    A non-retired version of a framework other than the profile needs `standing` and
+    `standing_note` on its framework, a `basis` on every question (with the quote that states
+    the practice when the basis is `stated`), and a `finding` on every scored question (weight
+    above 0, not free text).
+    """
+    version = scope.version
+    if version.framework.kind == "profile" or version.status == "retired":
+        return
+    fw = version.framework
+    for name in ("standing", "standing_note"):
+        if not getattr(fw, name):
+            yield scope.at_framework(f"needs '{name}' (what the framework is)")
+    for q in version.questions:
+        if not q.basis:
+            yield scope.at_question(q, f"needs a 'basis' ({', '.join(sorted(BASES))})")
+        elif q.basis == "stated" and not q.quote:
+            yield scope.at_question(q, "a 'stated' basis needs the quote that states it")
+        if q.weight > 0 and q.kind != "text" and not q.finding:
+            yield scope.at_question(q, "a scored question needs a 'finding' (the gap, stated)")
 
 
 def differences(old: Any, new: Any, path: str = "") -> Iterable[str]:
@@ -332,4 +359,5 @@ VERSION_CHECKS: list[Callable[[Scope], Iterable[Problem]]] = [
     option_problems,
     condition_problems,
     unchanged_if_published,
+    provenance_problems,
 ]

@@ -124,19 +124,22 @@ def _load_jurisdiction(spec: JurisdictionSpec) -> None:
 
 def _load_version(spec: VersionSpec, sources: dict[str, Source], report: LoadReport) -> None:
     fw = spec.framework
-    framework, _ = Framework.objects.update_or_create(
-        key=fw.key,
-        defaults={
-            "name": fw.name,
-            "kind": fw.kind,
-            "description": fw.description,
-            "standing": fw.standing,
-            "standing_note": fw.standing_note,
-            "standing_quote": fw.standing_quote,
-            "source": sources.get(fw.source),
-            "order": fw.order,
-        },
-    )
+    described = {
+        "name": fw.name,
+        "kind": fw.kind,
+        "description": fw.description,
+        "standing": fw.standing,
+        "standing_note": fw.standing_note,
+        "standing_quote": fw.standing_quote,
+        "source": sources.get(fw.source),
+        "order": fw.order,
+    }
+    if spec.status == FrameworkVersion.Status.RETIRED:
+        # A retired version's file describes the framework as it was then; the versions in use
+        # describe it now, whatever order the files are loaded in.
+        framework, _ = Framework.objects.get_or_create(key=fw.key, defaults=described)
+    else:
+        framework, _ = Framework.objects.update_or_create(key=fw.key, defaults=described)
     version = FrameworkVersion.objects.filter(framework=framework, label=spec.label).first()
     if version is not None and version.is_locked:
         if version.status != spec.status:  # published -> retired, the one change allowed

@@ -2,10 +2,12 @@
 
 Pure: it takes the report's text, the bank files as read and the sources, and returns problems.
 A phrase must occur, after normalisation, inside the span of the essay it is attributed to. An
-essay's span runs from its title heading (a line that is exactly the title; the table of contents
-prints page numbers after each title, so it never matches) to the next heading of any source or
-of the back matter. Quotes attached to an external source are refused: only the report's own
-text can be checked here.
+essay's span runs from its title heading to the next heading of any source, of a chapter or of
+the back matter. A title heading is a line that is exactly the title (the table of contents
+prints page numbers after each title, so it never matches) followed by the line naming the
+essay's authors. Quotes attached to an external source are refused: only the report's own text
+can be checked here. Every quote of the bank is checked: of a framework's standing, of a
+section, of a question, and of a tier, overlay, risk, area, gate or level in `rules`.
 
 A copy of the report's text is not always at hand (CI has none), so each check that passes can be
 recorded: one line per quote, a digest of its source and normalised phrase. Checking against the
@@ -24,6 +26,8 @@ from .specs import BankFiles, SourceSpec, VersionSpec
 
 EXTERNAL = "external"
 BACK_MATTER = ("Acknowledgements", "Disclaimer", "Contact", "Contributions")
+_CHAPTER = re.compile(r"^Chapter \w+: ")  # "Chapter 2: Global Governance Approaches ..."
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 RULE_LISTS = ("tiers", "overlays", "risks", "areas", "gates", "levels")
 
 _SINGLE_QUOTES = dict.fromkeys(map(ord, "‘’‚‛′`"), "'")
@@ -91,6 +95,14 @@ def quoted_items(files: BankFiles) -> list[Quoted]:
 
 def _version_quotes(version: VersionSpec) -> Iterable[Quoted]:
     name = version.name
+    framework = version.framework
+    if framework.standing_quote:
+        yield Quoted(
+            version.file,
+            f"{name} framework '{framework.key}' standing",
+            framework.source,
+            framework.standing_quote,
+        )
     for list_name in RULE_LISTS:
         entries = version.rules.get(list_name)
         for entry in entries if isinstance(entries, list) else []:
@@ -112,22 +124,80 @@ def _version_quotes(version: VersionSpec) -> Iterable[Quoted]:
                 yield Quoted(version.file, f"{name} question '{q.key}'", q.source, q.quote)
 
 
+def names_authors(line: str, authors: str) -> bool:
+    """Whether a heading's author line names the first of these authors, as printed or nearly.
+
+    The report's headings and table of contents spell some names differently ("Jl Weidong" for
+    "Ji Weidong"), so the line must carry the first author's Chinese characters where given,
+    else the last word of the first author's name.
+    """
+    if not authors:
+        return True
+    first = re.split(r",| and ", authors)[0]
+    han = _HAN.findall(first)
+    if han:
+        return all(chars in line for chars in han)
+    words = re.sub(r"\([^)]*\)", "", first).split()
+    return bool(words) and words[-1].casefold() in line.casefold()
+
+
+def essay_lines(report: str, sources: Iterable[SourceSpec]) -> dict[str, tuple[int, int]]:
+    """Where each source of the report is printed: (first, last) line, counted from 1.
+
+    A source runs from its title heading (the title line, then its authors on the next line
+    with text) up to the line before the next heading of a source, a chapter or the back matter.
+    """
+    lines = [normalise(line) for line in report.splitlines()]
+    starts = {
+        s.key: start
+        for s in sources
+        if s.kind != EXTERNAL and (start := _heading(lines, s)) is not None
+    }
+    headings = set(starts.values())
+    back = [
+        i
+        for i, line in enumerate(lines)
+        if line in BACK_MATTER or (_CHAPTER.match(line) and _next_text(lines, i) in headings)
+    ]
+    ends = sorted({*headings, *back})
+    spans = {}
+    for key, start in starts.items():
+        end = next((e for e in ends if e > start), len(lines))
+        while end > start + 1 and not lines[end - 1]:
+            end -= 1
+        spans[key] = (start + 1, end)
+    return spans
+
+
+def _next_text(lines: list[str], index: int) -> int | None:
+    """The index of the first line with text after the given one."""
+    return next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+
+
+def _heading(lines: list[str], source: SourceSpec) -> int | None:
+    """The title heading of a source: its title line, then a line naming its authors.
+
+    (A chapter heading counts as the end of the essay before it only when an essay's title
+    heading follows it: the Introduction names every chapter in its own text.)
+    """
+    title = normalise(source.title)
+    for index, line in enumerate(lines):
+        following = _next_text(lines, index)
+        if (
+            line == title
+            and following is not None
+            and names_authors(lines[following], source.authors)
+        ):
+            return index
+    return None
+
+
 def essay_spans(report: str, sources: Iterable[SourceSpec]) -> dict[str, str]:
     """Normalised text of each source found in the report, keyed by source key."""
     lines = [normalise(line) for line in report.splitlines()]
-    first_line: dict[str, int] = {}
-    for index, line in enumerate(lines):
-        first_line.setdefault(line, index)
-    headings = {
-        s.key: first_line[normalise(s.title)]
-        for s in sources
-        if s.kind != EXTERNAL and normalise(s.title) in first_line
+    spans = {
+        key: lines[first - 1 : last] for key, (first, last) in essay_lines(report, sources).items()
     }
-    ends = sorted({*headings.values(), *(first_line[b] for b in BACK_MATTER if b in first_line)})
-    spans: dict[str, list[str]] = {}
-    for key, start in headings.items():
-        end = next((e for e in ends if e > start), len(lines))
-        spans[key] = lines[start:end]
     for m in MISPLACED:
         opening = normalise(m.opening)
         moved = [line for line in spans.get(m.printed_in, []) if line.startswith(opening)]
