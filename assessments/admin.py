@@ -31,7 +31,7 @@ from .models import (
 )
 from .selectors import bank_for_versions
 from .services.question_bank import framework_version_new_draft, framework_version_publish
-from .views.questions import preview_item
+from .views.questions import preview_item, render_questions
 
 
 def _locked(version: FrameworkVersion | None) -> bool:
@@ -206,8 +206,7 @@ class QuestionAdmin(LockedAdmin):
             **self.admin_site.each_context(request),
             "title": f"Preview: {question.key}",
             "question": bank_question,
-            "item": preview_item(bank_question),
-            "can_edit": True,
+            "question_html": render_questions([preview_item(bank_question)], can_edit=True),
             "source": question.source,
             "opts": self.model._meta,
             "preview": True,

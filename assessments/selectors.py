@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import FloatField, Q, QuerySet
+from django.db.models import F, FloatField, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -24,6 +24,7 @@ from .models import (
     Organisation,
     Question,
     Report,
+    Role,
 )
 from .scoring.applicability import evaluate_applicability
 from .scoring.conditions import parse_condition
@@ -74,26 +75,69 @@ def memberships_for_user(*, user: AnyUser) -> QuerySet[Membership]:
     )
 
 
-def assessment_get_for_user(*, user: AnyUser, pk: int, write: bool = False) -> Assessment:
-    """The assessment if the user belongs to its organisation (Http404 otherwise, so that
-    existence does not leak); with write=True, PermissionDenied for viewers and for a
-    submitted assessment. The membership is attached as `assessment.membership`."""
+@dataclass(frozen=True)
+class AssessmentAccess:
+    """One assessment and what the signed-in user may do with it, by role and state."""
+
+    assessment: Assessment
+    role: str
+
+    @property
+    def is_editor(self) -> bool:
+        """Owners and assessors: they answer, submit, start rounds and read the history."""
+        return self.role in (Role.OWNER, Role.ASSESSOR)
+
+    @property
+    def can_edit(self) -> bool:
+        """May change answers now: an editor, while the assessment is a draft."""
+        return self.is_editor and not self.assessment.is_submitted
+
+    @property
+    def can_submit(self) -> bool:
+        return self.can_edit
+
+    @property
+    def can_start_round(self) -> bool:
+        return self.is_editor and self.assessment.is_submitted
+
+    @property
+    def can_see_history(self) -> bool:
+        return self.is_editor
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role == Role.OWNER
+
+    def require(self, allowed: bool, why: str) -> None:
+        """PermissionDenied with the reason unless allowed."""
+        if not allowed:
+            raise PermissionDenied(why)
+
+    def require_edit(self) -> None:
+        if self.assessment.is_submitted:
+            raise PermissionDenied("This assessment is submitted and can no longer change.")
+        self.require(self.can_edit, "Viewers can read this assessment but not change it.")
+
+
+def assessment_access_for_user(*, user: AnyUser, pk: int) -> AssessmentAccess:
+    """The assessment with the user's role, in one query, if the user belongs to its
+    organisation; Http404 otherwise, so that existence does not leak."""
     if not user.is_authenticated:
         raise Http404
     assessment = (
         Assessment.objects.select_related("organisation", "system")
         .filter(pk=pk, organisation__memberships__user=user)
+        .annotate(member_role=F("organisation__memberships__role"))
         .first()
     )
     if assessment is None:
         raise Http404
-    membership = Membership.objects.get(user=user, organisation=assessment.organisation)
-    if write and not membership.can_edit:
-        raise PermissionDenied("Viewers can read this assessment but not change it.")
-    if write and assessment.is_submitted:
-        raise PermissionDenied("This assessment is submitted and can no longer change.")
-    assessment.membership = membership  # type: ignore[attr-defined]
-    return assessment
+    return AssessmentAccess(assessment, assessment.member_role)
+
+
+def assessment_get_for_user(*, user: AnyUser, pk: int) -> Assessment:
+    """The assessment if the user belongs to its organisation (Http404 otherwise)."""
+    return assessment_access_for_user(user=user, pk=pk).assessment
 
 
 def report_get_for_user(*, user: AnyUser, assessment_pk: int) -> Report:
@@ -118,6 +162,7 @@ def assessment_list_for_user(*, user: AnyUser, organisation: Organisation) -> Qu
 # The question bank as plain data --------------------------------------------------------
 
 _BANK_CACHE: dict[tuple[int, ...], Bank] = {}
+QUESTION_IDS = "question_ids"  # the memo of a bank that holds its questions' database ids
 
 
 def pinned_versions(assessment: Assessment) -> list[FrameworkVersion]:
@@ -171,7 +216,10 @@ def _build_bank(versions: list[FrameworkVersion]) -> Bank:
                 ),
             )
         )
-    return Bank(tuple(frameworks))
+    bank = Bank(tuple(frameworks))
+    ids = {(v.framework.key, q.key): q.pk for v in versions for q in by_version[v.pk]}
+    bank.memo(QUESTION_IDS, lambda: ids)
+    return bank
 
 
 def _bank_question(framework: str, q: Question) -> BankQuestion:
@@ -219,15 +267,17 @@ def answers_for_assessment(assessment: Assessment) -> dict[QRef, AnswerValue]:
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerState:
-    """A stored answer as the questionnaire shows it: the value and the version it is at."""
+class StoredAnswer:
+    """An answer as stored: its value, the version it is at, who wrote it last and when."""
 
     value: AnswerValue
     version: int
+    by: str = ""
+    at: dt.datetime | None = None
 
 
-def answer_states_for_assessment(assessment: Assessment) -> dict[QRef, AnswerState]:
-    """Every stored answer with its version, in one query."""
+def stored_answers_for_assessment(assessment: Assessment) -> dict[QRef, StoredAnswer]:
+    """Every stored answer with its version and last author, in one query."""
     rows = Answer.objects.filter(assessment=assessment).values_list(
         "question__version__framework__key",
         "question__key",
@@ -237,28 +287,33 @@ def answer_states_for_assessment(assessment: Assessment) -> dict[QRef, AnswerSta
         "reason",
         "evidence",
         "version",
+        "updated_by__username",
+        "updated_at",
     )
     return {
-        (fw, key): AnswerState(
-            AnswerValue(tuple(choices), text, note, reason, tuple(evidence)), version
+        (fw, key): StoredAnswer(
+            AnswerValue(tuple(choices), text, note, reason, tuple(evidence)), version, by or "", at
         )
-        for fw, key, choices, text, note, reason, evidence, version in rows
+        for fw, key, choices, text, note, reason, evidence, version, by, at in rows
     }
 
 
-def question_for_assessment(*, assessment: Assessment, framework: str, key: str) -> Question:
-    """The pinned question with its options; Http404 when the assessment does not ask it."""
-    question = (
-        Question.objects.filter(
-            version__assessments=assessment, version__framework__key=framework, key=key
+def question_ids(bank: Bank) -> dict[QRef, int]:
+    """The database id of every question of the bank: read when the bank was built from the
+    database, else in one query by framework key and version label."""
+
+    def read() -> dict[QRef, int]:
+        by_framework = Q()
+        for framework in bank.frameworks:
+            by_framework |= Q(
+                version__framework__key=framework.key, version__label=framework.version
+            )
+        rows = Question.objects.filter(by_framework).values_list(
+            "version__framework__key", "key", "pk"
         )
-        .select_related("version__framework")
-        .prefetch_related("options")
-        .first()
-    )
-    if question is None:
-        raise Http404
-    return question
+        return {(fw, key): pk for fw, key, pk in rows}
+
+    return bank.memo(QUESTION_IDS, read)
 
 
 def reference_data(*, tags: set[str], on: dt.date) -> dict[str, Any]:

@@ -365,7 +365,7 @@ def test_section_page_query_count_is_constant(
     client.force_login(assessor)
     url = section_url(assessment, GEN, "s0")
     client.get(url)  # the published bank is cached after the first read
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.content.decode().count("<fieldset") == questions
 
@@ -382,11 +382,11 @@ def test_autosave_query_count_is_constant(
     assessment = _generated(questions, organisation, assessor)
     client.force_login(assessor)
     client.get(section_url(assessment, GEN, "s0"))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(11):
         response = save(client, assessment, GEN, "q1", "partly", version="0")
     assert response.status_code == HTTPStatus.OK
     # A change of applicability re-renders the questions concerned, still in constant queries.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(13):
         response = save(client, assessment, GEN, "q3", "yes", version="0")
     assert 'id="q__gen__q4"' in response.content.decode()
 

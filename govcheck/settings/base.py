@@ -57,7 +57,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
-    }
+    },
+    {
+        # The questionnaire's questions: compiled to Python, a 200-question section renders in
+        # a few milliseconds without any cache of rendered HTML (docs/questionnaire.md).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "assessments.templating.environment"},
+    },
 ]
 
 AUTHENTICATION_BACKENDS = [
