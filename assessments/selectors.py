@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -277,7 +277,7 @@ class StoredAnswer:
 
 
 def stored_answers_for_assessment(assessment: Assessment) -> dict[QRef, StoredAnswer]:
-    """Every stored answer with its version and last author, in one query."""
+    """Every stored answer with its version, in one query (who wrote it: answer_authors)."""
     rows = Answer.objects.filter(assessment=assessment).values_list(
         "question__version__framework__key",
         "question__key",
@@ -287,14 +287,31 @@ def stored_answers_for_assessment(assessment: Assessment) -> dict[QRef, StoredAn
         "reason",
         "evidence",
         "version",
-        "updated_by__username",
-        "updated_at",
     )
     return {
         (fw, key): StoredAnswer(
-            AnswerValue(tuple(choices), text, note, reason, tuple(evidence)), version, by or "", at
+            AnswerValue(tuple(choices), text, note, reason, tuple(evidence)), version
         )
-        for fw, key, choices, text, note, reason, evidence, version, by, at in rows
+        for fw, key, choices, text, note, reason, evidence, version in rows
+    }
+
+
+def answer_authors(
+    assessment: Assessment, stored: dict[QRef, StoredAnswer]
+) -> dict[QRef, StoredAnswer]:
+    """The stored answers given, each with who wrote it last and when, in one query."""
+    frameworks = {fw for fw, _key in stored}
+    rows = Answer.objects.filter(
+        assessment=assessment,
+        question__version__framework__key__in=frameworks,
+        question__key__in={key for _fw, key in stored},
+    ).values_list(
+        "question__version__framework__key", "question__key", "updated_by__username", "updated_at"
+    )
+    found = {(fw, key): (by or "", at) for fw, key, by, at in rows}
+    return {
+        ref: replace(answer, by=found.get(ref, ("", None))[0], at=found.get(ref, ("", None))[1])
+        for ref, answer in stored.items()
     }
 
 

@@ -12,7 +12,10 @@ from markupsafe import Markup
 
 
 def _linebreaks(value: str) -> Markup:
-    """Paragraphs and line breaks, like the Django filter of the same name."""
+    """Paragraphs and line breaks, like the Django filter of the same name (most guidance is
+    one paragraph: that needs no regular expression)."""
+    if "\n" not in value and "\r" not in value:
+        return Markup("<p>%s</p>") % value
     return Markup(linebreaks(value, autoescape=True))  # noqa: S704 - escaped by linebreaks
 
 

@@ -24,6 +24,7 @@ from assessments.models import Answer, Assessment
 from assessments.scoring.types import NOT_APPLICABLE, PLAIN, AnswerValue, Bank, BankQuestion, QRef
 from assessments.selectors import (
     StoredAnswer,
+    answer_authors,
     bank_for_assessment,
     question_ids,
     stored_answers_for_assessment,
@@ -229,6 +230,8 @@ def answers_record(
         changes = _changes(bank, cleaned, recorded)
         if changes:
             recorded.saved = _write(assessment, user, bank, changes, recorded.before)
+    if recorded.conflicts:
+        recorded.conflicts = answer_authors(assessment, recorded.conflicts)
     return recorded
 
 

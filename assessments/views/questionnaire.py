@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.forms import answer_edit_from_post, answer_typed
-from assessments.models import Source
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.scoring.types import AnswerValue, Bank, BankFramework, BankSection, QRef
@@ -38,14 +37,15 @@ from .questions import (
     Conflict,
     QuestionItem,
     answer_url_prefix,
+    citations_for,
     conflict_of,
+    field_name,
     flat_sections,
     navigator,
     question_item,
     reference_tags,
     render_conflict,
     render_questions,
-    source_keys,
 )
 
 TEMPLATE = "assessments/section_detail.html"
@@ -104,7 +104,10 @@ def _section_save(
 ) -> tuple[Recorded, dict[QRef, Refused]]:
     """Every answer of the section in one write; what was refused, as typed, with the reason."""
     edits, refused = [], {}
+    sent = {name.rsplit("-", 1)[0] for name in request.POST}
     for question in section.questions:
+        if field_name(question.ref) not in sent:
+            continue  # not on the page (it did not apply): its stored answer stays as it is
         try:
             edits.append(answer_edit_from_post(request.POST, question=question))
         except AnswerRejected as exc:
@@ -188,7 +191,7 @@ def section_items(
     """The section's questions with their answers (as typed, where refused), numbered among
     those that apply, with their citations and reference data: two queries at most."""
     questions = section.questions
-    sources = {s.key: s for s in Source.objects.filter(key__in=source_keys(questions))}
+    citations = citations_for(questions)
     tags = reference_tags(questions)
     reference = reference_data(tags=tags, on=timezone.localdate()) if tags else {}
     refused = refused or {}
@@ -203,7 +206,7 @@ def section_items(
             number=number if applies else None,
             stored=state,
             applicable=applies,
-            sources=sources,
+            citations=citations,
             reference=reference,
         )
         if shown:

@@ -32,7 +32,7 @@ EMPTY = AnswerValue()
 QUESTIONS_TEMPLATE = "assessments/questions.html"  # Jinja2: templates/jinja2/
 MACROS_TEMPLATE = "assessments/question_macros.html"
 NO_ERRORS = {"choices": "", "text": "", "note": "", "reason": "", "evidence": ""}
-LIMITS = {"text": MAX_TEXT, "note": MAX_NOTE, "reason": MAX_REASON}
+LIMITS = {"text": str(MAX_TEXT), "note": str(MAX_NOTE), "reason": str(MAX_REASON)}
 REFERENCE_TAGS = ("reference:negative-list", "reference:foundation-model-scale")
 
 
@@ -76,7 +76,7 @@ class QuestionItem:
     reference: Mapping[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=lambda: dict(NO_ERRORS))
     conflict: Conflict | None = None
-    limits: Mapping[str, int] = field(default_factory=lambda: LIMITS)
+    limits: Mapping[str, str] = field(default_factory=lambda: LIMITS)
 
     @property
     def problem(self) -> tuple[str, str]:
@@ -92,10 +92,6 @@ class QuestionItem:
     @property
     def refused(self) -> bool:
         return bool(self.conflict) or any(self.errors.values())
-
-    @property
-    def input_type(self) -> str:
-        return "checkbox" if self.question.kind == "multiple" else "radio"
 
     @property
     def has_na(self) -> bool:
@@ -176,13 +172,13 @@ def question_item(
     number: int | None,
     stored: StoredAnswer | None,
     applicable: bool,
-    sources: Mapping[str, Source] | None = None,
+    citations: Mapping[str, str] | None = None,
     reference: Mapping[str, Any] | None = None,
 ) -> QuestionItem:
-    """The view of one question with its stored answer (if any) and its citations."""
+    """The view of one question with its stored answer (if any) and its citations (by source
+    key: see citations_for)."""
     answer = stored.value if stored else EMPTY
-    sources = sources or {}
-    source = sources.get(question.source)
+    citations = citations or {}
     return QuestionItem(
         question=question,
         dom_id=dom_id(question.ref),
@@ -192,8 +188,8 @@ def question_item(
         answer=answer,
         version=stored.version if stored else 0,
         options=option_items(question, answer),
-        source=source.citation() if source else "",
-        supporting=[sources[k].citation() for k in question.supporting if k in sources],
+        source=citations.get(question.source, ""),
+        supporting=[citations[k] for k in question.supporting if k in citations],
         reference=_reference_for(question, reference or {}),
     )
 
@@ -217,6 +213,11 @@ def _reference_for(question: BankQuestion, reference: Mapping[str, Any]) -> dict
         scales = reference.get("scales", [])
         shown["scales"] = [(str(j), j.foundation_model_scale) for j in scales]
     return shown
+
+
+def citations_for(questions: Iterable[BankQuestion]) -> dict[str, str]:
+    """The citation of every source the questions cite, by source key, in one query."""
+    return {s.key: s.citation() for s in Source.objects.filter(key__in=source_keys(questions))}
 
 
 def source_keys(questions: Iterable[BankQuestion]) -> set[str]:
@@ -309,9 +310,9 @@ def next_incomplete(entries: list[FrameworkEntry]) -> SectionEntry | None:
 def preview_item(question: BankQuestion) -> QuestionItem:
     """The question unanswered, as the admin preview shows it, with its citations and the
     reference data in force today."""
-    sources = {s.key: s for s in Source.objects.filter(key__in=source_keys([question]))}
     tags = reference_tags([question])
     reference = reference_data(tags=tags, on=timezone.localdate()) if tags else {}
+    citations = citations_for([question])
     return question_item(
-        question, number=1, stored=None, applicable=True, sources=sources, reference=reference
+        question, number=1, stored=None, applicable=True, citations=citations, reference=reference
     )
