@@ -115,7 +115,7 @@ def assessment_next_round(*, assessment: Assessment, user: User) -> NextRound:
     """The next round of a submitted assessment: a new draft for the same system, pinned to the
     current published versions, holding the previous answers that still fit, copied by
     question key. Asked twice, at once or one after the other, it starts one round."""
-    locked = Assessment.objects.select_for_update().select_related("system").get(pk=assessment.pk)
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_submitted:
         raise ValidationError("Submit this round before starting the next one.")
     existing = Assessment.objects.filter(previous=locked).first()
