@@ -392,6 +392,54 @@ def test_autosave_query_count_is_constant(
     assert 'id="q__gen__q4"' in response.content.decode()
 
 
+def _whole_section(assessment: Assessment, questions: int, choice: str) -> dict[str, Any]:
+    """Every field of every question, as a browser without JavaScript posts the section."""
+    versions = dict(
+        Answer.objects.filter(assessment=assessment).values_list("question__key", "version")
+    )
+    data: dict[str, Any] = {}
+    for n in range(questions):
+        name = f"{GEN}.q{n}"
+        data |= {
+            f"{name}-choices": choice,
+            f"{name}-reason": "",
+            f"{name}-note": "",
+            f"{name}-evidence": "https://example.org/evidence",
+            f"{name}-version": str(versions.get(f"q{n}", 0)),
+        }
+    return data
+
+
+@pytest.mark.parametrize("questions", [10, 200])
+def test_section_save_writes_every_answer_in_constant_queries(
+    questions: int,
+    client: Client,
+    sources: None,
+    organisation: Organisation,
+    assessor: User,
+    django_assert_num_queries: Any,
+) -> None:
+    assessment = _generated(questions, organisation, assessor)
+    client.force_login(assessor)
+    url = section_url(assessment, GEN, "s0")
+    client.get(url)
+    history = Answer.history.count()
+    changed = _whole_section(assessment, questions, "partly")
+    with django_assert_num_queries(12):
+        response = client.post(url, changed)
+    assert response.status_code == HTTPStatus.FOUND
+    stored = Answer.objects.filter(assessment=assessment)
+    assert {tuple(c) for c in stored.values_list("choices", flat=True)} == {("partly",)}
+    assert stored.count() == questions
+    assert Answer.history.count() == history + questions
+    # The same form again changes nothing and writes nothing.
+    unchanged = _whole_section(assessment, questions, "partly")
+    with django_assert_num_queries(8):
+        response = client.post(url, unchanged)
+    assert response.status_code == HTTPStatus.FOUND
+    assert Answer.history.count() == history + questions
+
+
 def test_every_section_of_the_shipped_bank_renders_and_saves(
     client: Client, full_bank: None, organisation: Organisation, assessor: User
 ) -> None:
