@@ -104,8 +104,10 @@ def test_texts_have_a_maximum_named_in_the_refusal(
     field: str, limit: int, question: BankQuestion
 ) -> None:
     choices = ("na",) if field == "reason" else ()
-    answer_clean(question=question, given=AnswerValue(choices, **{field: "x" * limit}))
-    name, message = refused(question, choices=choices, **{field: "x" * (limit + 1)})
+    longest: dict[str, Any] = {field: "x" * limit}
+    answer_clean(question=question, given=AnswerValue(choices, **longest))
+    too_long: dict[str, Any] = {field: "x" * (limit + 1)}
+    name, message = refused(question, choices=choices, **too_long)
     assert name == field
     assert f"at most {limit:,} are kept" in message
 
@@ -115,7 +117,8 @@ def test_texts_have_a_maximum_named_in_the_refusal(
 def test_characters_no_database_stores_alike_are_refused(field: str, bad: str) -> None:
     question = TEXT if field == "text" else SINGLE
     choices = ("na",) if field == "reason" else ()
-    name, message = refused(question, choices=choices, **{field: f"a{bad}b"})
+    given: dict[str, Any] = {field: f"a{bad}b"}
+    name, message = refused(question, choices=choices, **given)
     assert name == field
     assert ("null character" if bad == "\x00" else "invalid character") in message
 
