@@ -262,6 +262,7 @@ def _lock_draft(assessment: Assessment) -> None:
     status = (
         Assessment.objects.select_for_update()
         .filter(pk=assessment.pk)
+        .order_by()
         .values_list("status", flat=True)
         .get()
     )
