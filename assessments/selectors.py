@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,10 +22,12 @@ from .models import (
     Jurisdiction,
     Membership,
     NegativeListCategory,
+    Option,
     Organisation,
     Question,
     Report,
     Role,
+    Section,
 )
 from .scoring.applicability import evaluate_applicability
 from .scoring.conditions import parse_condition
@@ -186,63 +189,106 @@ def bank_for_assessment(assessment: Assessment) -> Bank:
     return bank_for_versions(pinned_versions(assessment))
 
 
+QUESTION_FIELDS = (
+    "pk",
+    "version_id",
+    "section_id",
+    "key",
+    "position",
+    "text",
+    "kind",
+    "weight",
+    "required",
+    "applies_when",
+    "tags",
+    "required_level",
+    "source__key",
+    "quote",
+    "remediation",
+    "guidance",
+)
+
+
 def _build_bank(versions: list[FrameworkVersion]) -> Bank:
-    questions = (
-        Question.objects.filter(version__in=versions)
-        .select_related("section", "source")
-        .prefetch_related("options", "supporting_sources")
-        .order_by("position")
+    """The plain bank of these versions in four queries, reading rows, not model instances."""
+    ids = [v.pk for v in versions]
+    sections: dict[int, dict[int, tuple[tuple[str, str, int], list[BankQuestion]]]] = {
+        pk: {} for pk in ids
+    }
+    section_rows = Section.objects.filter(version_id__in=ids).order_by("order", "pk")
+    for pk, version, key, title, weight in section_rows.values_list(
+        "pk", "version_id", "key", "title", "weight"
+    ):
+        sections[version][pk] = ((key, title, weight), [])
+    options: dict[int, list[BankOption]] = defaultdict(list)
+    option_rows = Option.objects.filter(question__version_id__in=ids).order_by(
+        "question_id", "order", "pk"
     )
-    by_version: dict[int, list[Question]] = {v.pk: [] for v in versions}
-    for question in questions:
-        by_version[question.version_id].append(question)
-    frameworks = []
-    for version in versions:
-        sections: dict[int, tuple[Any, list[BankQuestion]]] = {}
-        for section in version.sections.order_by("order"):
-            sections[section.pk] = (section, [])
-        for q in by_version[version.pk]:
-            sections[q.section_id][1].append(_bank_question(version.framework.key, q))
-        frameworks.append(
-            BankFramework(
-                key=version.framework.key,
-                name=version.framework.name,
-                kind=version.framework.kind,
-                version=version.label,
-                rules=version.rules,
-                source=version.framework.source.key if version.framework.source else "",
-                sections=tuple(
-                    BankSection(s.key, s.title, s.weight, tuple(qs)) for s, qs in sections.values()
-                ),
-            )
-        )
-    bank = Bank(tuple(frameworks))
-    ids = {(v.framework.key, q.key): q.pk for v in versions for q in by_version[v.pk]}
-    bank.memo(QUESTION_IDS, lambda: ids)
+    for question_id, *option in option_rows.values_list(
+        "question_id", "key", "label", "points", "meaning", "effects"
+    ):
+        options[question_id].append(BankOption(*option))
+    supporting: dict[int, list[str]] = defaultdict(list)
+    links = Question.supporting_sources.through.objects.filter(question__version_id__in=ids)
+    for question_id, source in links.values_list("question_id", "source__key"):
+        supporting[question_id].append(source)
+    keys = {v.pk: v.framework.key for v in versions}
+    question_ids: dict[QRef, int] = {}
+    rows = Question.objects.filter(version_id__in=ids).order_by("position", "pk")
+    for pk, version, section, *fields in rows.values_list(*QUESTION_FIELDS):
+        head, questions = sections[version][section]
+        question = _bank_question(keys[version], head[0], fields, options[pk], supporting[pk])
+        questions.append(question)
+        question_ids[question.ref] = pk
+    bank = Bank(tuple(_bank_framework(v, sections[v.pk]) for v in versions))
+    bank.memo(QUESTION_IDS, lambda: question_ids)
     return bank
 
 
-def _bank_question(framework: str, q: Question) -> BankQuestion:
+def _bank_framework(
+    version: FrameworkVersion,
+    sections: dict[int, tuple[tuple[str, str, int], list[BankQuestion]]],
+) -> BankFramework:
+    framework = version.framework
+    return BankFramework(
+        key=framework.key,
+        name=framework.name,
+        kind=framework.kind,
+        version=version.label,
+        rules=version.rules,
+        source=framework.source.key if framework.source else "",
+        sections=tuple(BankSection(*head, tuple(qs)) for head, qs in sections.values()),
+    )
+
+
+def _bank_question(
+    framework: str,
+    section: str,
+    fields: list[Any],
+    options: list[BankOption],
+    supporting: list[str],
+) -> BankQuestion:
+    """A question from its row (QUESTION_FIELDS after the ids), options and supporting sources."""
+    key, position, text, kind, weight, required, applies_when, *rest = fields
+    tags, required_level, source, quote, remediation, guidance = rest
     return BankQuestion(
         framework=framework,
-        section=q.section.key,
-        key=q.key,
-        position=q.position,
-        text=q.text,
-        kind=q.kind,
-        weight=q.weight,
-        required=q.required,
-        condition=parse_condition(q.applies_when) if q.applies_when else None,
-        options=tuple(
-            BankOption(o.key, o.label, o.points, o.meaning, o.effects) for o in q.options.all()
-        ),
-        tags=frozenset(q.tags),
-        required_level=q.required_level,
-        source=q.source.key if q.source else "",
-        quote=q.quote,
-        supporting=tuple(sorted(s.key for s in q.supporting_sources.all())),
-        remediation=q.remediation,
-        guidance=q.guidance,
+        section=section,
+        key=key,
+        position=position,
+        text=text,
+        kind=kind,
+        weight=weight,
+        required=required,
+        condition=parse_condition(applies_when) if applies_when else None,
+        options=tuple(options),
+        tags=frozenset(tags),
+        required_level=required_level,
+        source=source or "",
+        quote=quote,
+        supporting=tuple(sorted(supporting)),
+        remediation=remediation,
+        guidance=guidance,
     )
 
 

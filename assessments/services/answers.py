@@ -38,6 +38,7 @@ MAX_LINK = 2_000
 MAX_SENT_BEFORE = 5
 LIMITS = {"text": MAX_TEXT, "note": MAX_NOTE, "reason": MAX_REASON}
 NAMES = {"text": "written answer", "note": "note", "reason": "reason", "evidence": "evidence link"}
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 TEXT_KIND = "text"
 SINGLE_KIND = "single"
 
@@ -188,11 +189,10 @@ def _clean_evidence(evidence: Sequence[str]) -> tuple[str, ...]:
             f"{len(links)} evidence links are given; at most {MAX_EVIDENCE_LINKS} are kept.",
             field="evidence",
         )
-    validate = URLValidator(schemes=["http", "https"])
     for link in links:
         _check_text(link, "evidence")
         try:
-            validate(link)
+            WEB_ADDRESS(link)
         except ValidationError:
             raise AnswerRejected(
                 f"“{shown(link)}” is not a web address; evidence links start with https://.",
