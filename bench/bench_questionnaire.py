@@ -4,7 +4,8 @@ section saved in one POST (the page without JavaScript), and the same POST again
 Run from the repository root:  .venv/bin/python bench/bench_questionnaire.py [--runs N]
 
 Builds a throwaway SQLite database with a generated 200-question section, half answered with a
-note, then times requests through Django's test client in process (no network). "From empty"
+note, then times requests through Django's test client in process (no network). No rendered
+HTML is kept between requests, so every page renders from empty; "bank not yet read" also
 clears the only process-wide cache there is (the plain form of published question banks)
 before each request; "new process" is the first request of a fresh Python process, imports and
 template compilation included. Targets (design.md): page 25 ms or less from empty; the section
@@ -178,9 +179,9 @@ def main() -> None:
         s.post(pending["data"])
 
     results = [
-        ("section page, warm", timed(s.page, runs), queries(s.page), "25 ms"),
+        ("section page (nothing rendered is kept)", timed(s.page, runs), queries(s.page), "25 ms"),
         (
-            "section page, from empty",
+            "section page, bank not yet read",
             timed(s.page, runs, before=_BANK_CACHE.clear),
             queries(s.page, before=_BANK_CACHE.clear),
             "25 ms",
@@ -202,8 +203,8 @@ def main() -> None:
     assert Answer.objects.filter(assessment=s.assessment).count() == QUESTIONS
     print(f"Questionnaire benchmark ({QUESTIONS}-question section, {runs} runs, SQLite)")
     for what, figures, count, target in results:
-        print(f"  {what:42} {figures}, {count:2} queries (target {target})")
-    print(f"  {'section page, new process':42} {new_process_figures(s.page_url, 5)}")
+        print(f"  {what:43} {figures}, {count:2} queries (target {target})")
+    print(f"  {'section page, new process':43} {new_process_figures(s.page_url, 5)}")
 
 
 if __name__ == "__main__":
