@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.http import QueryDict
 
 from .models import Framework, Role
-from .scoring.types import AnswerValue, BankQuestion
+from .scoring.types import AnswerValue, BankQuestion, QRef
 from .services.answers import MAX_SENT_BEFORE, AnswerEdit, AnswerRejected
 
 
@@ -48,9 +48,13 @@ UNCONFIRMED_SHAPE = (
 )
 
 
-def answer_prefix(question: BankQuestion) -> str:
+def answer_name(ref: QRef) -> str:
     """The fields of a question on the page are named '<framework>.<question>-<field>'."""
-    return f"{question.framework}.{question.key}-"
+    return f"{ref[0]}.{ref[1]}"
+
+
+def answer_prefix(question: BankQuestion) -> str:
+    return answer_name(question.ref) + "-"
 
 
 def answer_typed(data: QueryDict, question: BankQuestion) -> AnswerValue:

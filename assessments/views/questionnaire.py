@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from assessments.forms import answer_edit_from_post, answer_typed
+from assessments.forms import answer_edit_from_post, answer_name, answer_typed
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.scoring.types import AnswerValue, Bank, BankFramework, BankSection, QRef
@@ -39,7 +39,6 @@ from .questions import (
     answer_url_prefix,
     citations_for,
     conflict_of,
-    field_name,
     flat_sections,
     navigator,
     question_item,
@@ -106,7 +105,7 @@ def _section_save(
     edits, refused = [], {}
     sent = {name.rsplit("-", 1)[0] for name in request.POST}
     for question in section.questions:
-        if field_name(question.ref) not in sent:
+        if answer_name(question.ref) not in sent:
             continue  # not on the page (it did not apply): its stored answer stays as it is
         try:
             edits.append(answer_edit_from_post(request.POST, question=question))

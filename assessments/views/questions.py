@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from assessments.forms import answer_name
 from assessments.models import Assessment, Source
 from assessments.scoring.progress import Progress
 from assessments.scoring.types import (
@@ -149,10 +150,6 @@ def dom_id(ref: QRef) -> str:
     return f"q__{ref[0]}__{ref[1]}"
 
 
-def field_name(ref: QRef) -> str:
-    return f"{ref[0]}.{ref[1]}"
-
-
 def answer_url_prefix(assessment: Assessment) -> str:
     """The answer_update URL up to the framework key; reversed once per page, not per question."""
     return reverse("answer_update", args=[assessment.pk, "FW", "KEY"]).removesuffix("FW/KEY/")
@@ -182,7 +179,7 @@ def question_item(
     return QuestionItem(
         question=question,
         dom_id=dom_id(question.ref),
-        name=field_name(question.ref),
+        name=answer_name(question.ref),
         number=number,
         applicable=applicable,
         answer=answer,
