@@ -208,8 +208,9 @@ def section_items(
             citations=citations,
             reference=reference,
         )
+        if shown and shown.message:
+            item.refuse(shown.field, shown.message)
         if shown:
-            item.errors[shown.field if shown.field in item.errors else "choices"] = shown.message
             item.conflict = shown.conflict
         items.append(item)
     return items

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from django.template import engines
@@ -32,18 +33,10 @@ from assessments.services.answers import MAX_NOTE, MAX_REASON, MAX_TEXT
 EMPTY = AnswerValue()
 QUESTIONS_TEMPLATE = "assessments/questions.html"  # Jinja2: templates/jinja2/
 MACROS_TEMPLATE = "assessments/question_macros.html"
-NO_ERRORS = {"choices": "", "text": "", "note": "", "reason": "", "evidence": ""}
-LIMITS = {"text": str(MAX_TEXT), "note": str(MAX_NOTE), "reason": str(MAX_REASON)}
+NO_ERRORS = MappingProxyType({"choices": "", "text": "", "note": "", "reason": "", "evidence": ""})
+LIMITS = MappingProxyType({"text": str(MAX_TEXT), "note": str(MAX_NOTE), "reason": str(MAX_REASON)})
+NOTHING: Mapping[str, Any] = MappingProxyType({})
 REFERENCE_TAGS = ("reference:negative-list", "reference:foundation-model-scale")
-
-
-@dataclass(frozen=True, slots=True)
-class OptionItem:
-    key: str
-    label: str
-    input_id: str
-    checked: bool
-    meaning: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +52,11 @@ class Conflict:
     yours_note: str
 
 
-@dataclass
+@dataclass(slots=True)
 class QuestionItem:
     """One question as the page shows it; `name` prefixes the names of its form fields and
-    `number` counts only the questions that apply (None for the others)."""
+    `number` counts only the questions that apply (None for the others). A 200-question page
+    makes 200 of these and little else: few objects, so little work for the garbage collector."""
 
     question: BankQuestion
     dom_id: str
@@ -71,13 +65,16 @@ class QuestionItem:
     applicable: bool
     answer: AnswerValue
     version: int
-    options: list[OptionItem]
     source: str = ""
-    supporting: list[str] = field(default_factory=list)
-    reference: Mapping[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=lambda: dict(NO_ERRORS))
+    supporting: tuple[str, ...] = ()
+    reference: Mapping[str, Any] = field(default_factory=lambda: NOTHING)  # shared, read-only
+    errors: Mapping[str, str] = field(default_factory=lambda: NO_ERRORS)
     conflict: Conflict | None = None
     limits: Mapping[str, str] = field(default_factory=lambda: LIMITS)
+
+    def refuse(self, field_key: str, message: str) -> None:
+        """Show the message beside the field (or the options, for a field not shown)."""
+        self.errors = {**NO_ERRORS, (field_key if field_key in NO_ERRORS else "choices"): message}
 
     @property
     def problem(self) -> tuple[str, str]:
@@ -87,7 +84,8 @@ class QuestionItem:
         for field_key in ("reason", "note", "evidence", "text"):
             if self.errors[field_key]:
                 return f"{self.dom_id}__{field_key}", self.errors[field_key]
-        first = self.options[0].input_id if self.options else f"{self.dom_id}__text"
+        options = self.question.options
+        first = f"{self.dom_id}__{options[0].key}" if options else f"{self.dom_id}__text"
         return first, self.errors["choices"]
 
     @property
@@ -96,7 +94,7 @@ class QuestionItem:
 
     @property
     def has_na(self) -> bool:
-        return any(o.meaning == NOT_APPLICABLE for o in self.options)
+        return any(o.meaning == NOT_APPLICABLE for o in self.question.options)
 
     @property
     def evidence_text(self) -> str:
@@ -155,14 +153,6 @@ def answer_url_prefix(assessment: Assessment) -> str:
     return reverse("answer_update", args=[assessment.pk, "FW", "KEY"]).removesuffix("FW/KEY/")
 
 
-def option_items(question: BankQuestion, answer: AnswerValue) -> list[OptionItem]:
-    base = dom_id(question.ref)
-    return [
-        OptionItem(o.key, o.label, f"{base}__{o.key}", o.key in answer.choices, o.meaning)
-        for o in question.options
-    ]
-
-
 def question_item(
     question: BankQuestion,
     *,
@@ -184,10 +174,9 @@ def question_item(
         applicable=applicable,
         answer=answer,
         version=stored.version if stored else 0,
-        options=option_items(question, answer),
         source=citations.get(question.source, ""),
-        supporting=[citations[k] for k in question.supporting if k in citations],
-        reference=_reference_for(question, reference or {}),
+        supporting=tuple(citations[k] for k in question.supporting if k in citations),
+        reference=_reference_for(question, reference) if reference else NOTHING,
     )
 
 
