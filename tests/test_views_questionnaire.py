@@ -302,6 +302,24 @@ def test_without_javascript_a_section_saves_in_one_post_and_reports_refusals(
     assert not Answer.objects.filter(assessment=draft, question__key="reviews").exists()
 
 
+def test_without_javascript_a_question_that_does_not_apply_keeps_its_answer(
+    client: Client, draft: Assessment, assessor: User
+) -> None:
+    answer(draft, assessor, "mini-maturity", "requirements", "yes")
+    answer(draft, assessor, "mini-maturity", "reviews", "yes")
+    client.force_login(assessor)
+    data = {"mini-maturity.requirements-choices": "no", "mini-maturity.requirements-version": "1"}
+    client.post(section_url(draft, "mini-maturity", "design"), data)
+    html = client.get(section_url(draft, "mini-maturity", "design")).content.decode()
+    # "reviews" no longer applies: drawn as an empty placeholder, so the form has no field of
+    # it, and the next save of the section leaves its stored answer alone.
+    assert 'name="mini-maturity.reviews-' not in html
+    data["mini-maturity.requirements-version"] = "2"
+    client.post(section_url(draft, "mini-maturity", "design"), data)
+    assert stored(draft, "reviews").choices == ["yes"]
+    assert stored(draft, "requirements").choices == ["no"]
+
+
 def test_without_javascript_a_conflict_shows_both_values_and_keeps_mine_on_resubmit(
     client: Client, draft: Assessment, assessor: User, owner: User
 ) -> None:
