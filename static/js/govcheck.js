@@ -614,13 +614,26 @@
       leave.className = "btn btn-sm btn-outline-dark";
       leave.href = href;
       leave.textContent = "Leave without saving";
-      leave.addEventListener("click", () => this.leave());
+      leave.addEventListener("click", () => {
+        this.discard(problems);
+        this.leave();
+      });
       const actions = document.createElement("div");
       actions.className = "d-flex gap-2 mt-2";
       actions.append(stay, leave);
       this.warning.replaceChildren(heading, this.problemList(problems), actions);
       this.warning.hidden = false;
       this.warning.focus();
+    }
+
+    discard(problems) {
+      // The person chose to leave these answers unsaved: forget them on this device too.
+      const all = readStore();
+      problems.forEach((item) => {
+        delete all[item.url];
+        this.refusals.delete(item.url);
+      });
+      writeStore(all);
     }
 
     leave() {

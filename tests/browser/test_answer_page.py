@@ -169,3 +169,19 @@ def test_read_only_answers_are_legible(
         ratio = element.evaluate(CONTRAST)
         assert ratio >= 4.5, f"{what}: contrast {ratio:.2f} is below 4.5:1"
     assert chosen.evaluate("(el) => getComputedStyle(el).fontWeight") == "700"
+
+
+def test_leaving_without_saving_forgets_the_unsaved_answer(
+    page: Page, live_server: Any, mini_bank: None, assessor: User, organisation: Organisation
+) -> None:
+    assessment = make_assessment(organisation, assessor)
+    sign_in(page, live_server.url, assessor, section(assessment, "mini-maturity", "design"))
+    page.locator("#q__mini-maturity__requirements").get_by_role(
+        "radio", name="Not applicable"
+    ).check()
+    page.get_by_role("link", name="Evidence →").click()
+    page.get_by_role("link", name="Leave without saving").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evidence")
+    expect(page.locator("[data-save-summary]")).to_have_text("All answers are saved.")
+    assert page.evaluate("localStorage.getItem('govcheck.pending.v1')") == "{}"
+    assert not Answer.objects.exists()
