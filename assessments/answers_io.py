@@ -1,8 +1,9 @@
 """Answers in and out as a documented JSON file (docs/answers-format.md).
 
-Export writes one canonical file per assessment; import checks the whole file first and then
-creates a new draft through `assessment_start` and `answer_record` in one transaction, so a
-refused file creates nothing. Export, import, export gives identical files.
+Export writes one canonical file per assessment; import checks the file's shape first and then
+creates a new draft through `assessment_start` and `answers_record` (strict: a file must say
+exactly what is stored) in one transaction, so a refused file creates nothing. Export, import,
+export gives identical files.
 """
 
 from __future__ import annotations
@@ -15,15 +16,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Assessment, Framework, FrameworkVersion, Organisation, Question
-from .scoring.types import PROFILE
+from .models import Assessment, Framework, FrameworkVersion, Organisation
+from .scoring.types import PROFILE, AnswerValue
 from .selectors import answers_for_assessment, bank_for_assessment, pinned_versions
-from .services.assessments import (
-    AnswerInput,
-    answer_record,
-    assessment_start,
-    current_published_versions,
-)
+from .services.answers import AnswerEdit, answers_record
+from .services.assessments import assessment_start, current_published_versions
 
 FORMAT = "govcheck.answers"
 FORMAT_VERSION = 1
@@ -82,7 +79,7 @@ class AnswerLine:
     index: int
     framework: str
     question: str
-    given: AnswerInput
+    given: AnswerValue
 
     @property
     def where(self) -> str:
@@ -179,12 +176,12 @@ def _answer_lines(value: Any) -> list[AnswerLine]:
             index=index,
             framework=_text(raw["framework"], f"framework of {what}"),
             question=_text(raw["question"], f"question of {what}"),
-            given=AnswerInput(
-                choices=_texts(raw.get("options", []), f"options of {what}"),
+            given=AnswerValue(
+                choices=tuple(_texts(raw.get("options", []), f"options of {what}")),
                 text=_text(raw.get("text", ""), f"text of {what}"),
                 note=_text(raw.get("note", ""), f"note of {what}"),
                 reason=_text(raw.get("reason", ""), f"reason of {what}"),
-                evidence=_texts(raw.get("evidence", []), f"evidence of {what}"),
+                evidence=tuple(_texts(raw.get("evidence", []), f"evidence of {what}")),
             ),
         )
         if (line.framework, line.question) in seen:
@@ -216,45 +213,16 @@ def _versions(frameworks: dict[str, str]) -> list[FrameworkVersion]:
     return versions
 
 
-def _questions(versions: list[FrameworkVersion]) -> dict[tuple[str, str], Question]:
-    rows = (
-        Question.objects.filter(version__in=versions)
-        .select_related("version__framework")
-        .prefetch_related("options")
-    )
-    return {(q.version.framework.key, q.key): q for q in rows}
-
-
-def _check_line(line: AnswerLine, questions: dict[tuple[str, str], Question]) -> Question:
-    question = questions.get((line.framework, line.question))
-    if question is None:
-        raise AnswersFileRefused(f"{line.where}: no such question in the listed version.")
-    options = {o.key: o for o in question.options.all()}
-    for choice in line.given.choices:
-        if choice not in options:
-            raise AnswersFileRefused(
-                f"{line.where}: '{choice}' is not an option of this question "
-                f"(options: {', '.join(options) or 'none, it takes text'})."
-            )
-    if line.given.text and question.kind != Question.Kind.TEXT:
-        raise AnswersFileRefused(f"{line.where}: text is given for a choice question.")
-    na = any(options[c].meaning == "na" for c in line.given.choices)
-    if line.given.reason and not na:
-        raise AnswersFileRefused(f"{line.where}: a reason is given but the answer is not N/A.")
-    return question
-
-
 @transaction.atomic
 def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) -> Assessment:
     """A new draft assessment holding the file's answers; AnswersFileRefused, with nothing
     created, when the file is malformed or does not fit the current question bank."""
     parsed = answers_parse(raw)
-    questions = _questions(_versions(parsed.frameworks))
+    _versions(parsed.frameworks)
     listed = set(parsed.frameworks)
     for line in parsed.answers:
         if line.framework not in listed:
             raise AnswersFileRefused(f"{line.where}: framework not listed in 'frameworks'.")
-        _check_line(line, questions)
     assessment = assessment_start(
         organisation=organisation,
         user=user,
@@ -262,10 +230,10 @@ def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) 
         system_description=parsed.description,
         framework_keys=[k for k in parsed.frameworks if k != PROFILE],
     )
+    edits = [AnswerEdit((line.framework, line.question), line.given) for line in parsed.answers]
+    recorded = answers_record(assessment=assessment, user=user, edits=edits, strict=True)
     for line in parsed.answers:
-        question = questions[(line.framework, line.question)]
-        try:
-            answer_record(assessment=assessment, user=user, question=question, given=line.given)
-        except ValidationError as exc:
-            raise AnswersFileRefused(f"{line.where}: {' '.join(exc.messages)}") from None
+        refusal = recorded.refused.get((line.framework, line.question))
+        if refusal:
+            raise AnswersFileRefused(f"{line.where}: {refusal.message}")
     return assessment

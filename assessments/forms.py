@@ -1,19 +1,18 @@
-"""Forms validate what people type; services decide what is stored."""
+"""Forms read and check the shape of what people send; services decide what is stored."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.http import QueryDict
 
 from .models import Framework, Role
-from .scoring.types import NOT_APPLICABLE, BankQuestion
-from .services.assessments import MAX_EVIDENCE_LINKS, MAX_TEXT, AnswerInput
+from .scoring.types import AnswerValue, BankQuestion, QRef
+from .services.answers import MAX_SENT_BEFORE, AnswerEdit, AnswerRejected
 
 
 class AssessmentNewForm(forms.Form):
@@ -38,78 +37,95 @@ class AssessmentNewForm(forms.Form):
         self.initial.setdefault("frameworks", [f.key for f in frameworks])
 
 
-class AnswerForm(forms.Form):
-    """One question's fields, named '<framework>.<question>-<field>' on the page."""
+# Answers: parsed here, validated by the answer service ------------------------------------
 
-    choices = forms.MultipleChoiceField(required=False)
-    text = forms.CharField(required=False, strip=False, max_length=MAX_TEXT)
-    note = forms.CharField(required=False, max_length=MAX_TEXT)
-    reason = forms.CharField(required=False, max_length=MAX_TEXT)
-    evidence = forms.CharField(required=False, max_length=MAX_TEXT)
-    version = forms.IntegerField(required=False, min_value=0)
+SINGLE_FIELDS = ("text", "note", "reason", "evidence", "version")
+MAX_VERSION_DIGITS = 9
+MAX_PAIRS = 500
+UNCONFIRMED_SHAPE = (
+    "The answers sent earlier ('unconfirmed') are not in the page's format: "
+    "a JSON list of at most {max} lists of [field, value] pairs of text."
+)
 
-    def __init__(self, data: QueryDict, *, question: BankQuestion) -> None:
-        super().__init__(data, prefix=f"{question.framework}.{question.key}")
-        self.post = data
-        self.question = question
-        field = self.fields["choices"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(o.key, o.label) for o in question.options]
 
-    def clean_evidence(self) -> list[str]:
-        links = [line.strip() for line in self.cleaned_data["evidence"].splitlines()]
-        links = [link for link in links if link]
-        if len(links) > MAX_EVIDENCE_LINKS:
-            raise ValidationError(f"Give at most {MAX_EVIDENCE_LINKS} evidence links.")
-        validate = URLValidator(schemes=["http", "https"])
-        for link in links:
-            try:
-                validate(link)
-            except ValidationError:
-                raise ValidationError(
-                    f"“{link[:80]}” is not a web address; evidence links start with https://."
-                ) from None
-        return links
+def answer_name(ref: QRef) -> str:
+    """The fields of a question on the page are named '<framework>.<question>-<field>'."""
+    return f"{ref[0]}.{ref[1]}"
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        chosen = {
-            o.key: o.meaning for o in self.question.options if o.key in data.get("choices", [])
-        }
-        if NOT_APPLICABLE in chosen.values() and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Say briefly why this question does not apply.")
-        return data
 
-    def answer_input(self) -> AnswerInput:
-        data = self.cleaned_data
-        return AnswerInput(
-            choices=list(data["choices"]),
-            text=data["text"],
-            note=data["note"],
-            reason=data["reason"],
-            evidence=list(data["evidence"]),
+def answer_prefix(question: BankQuestion) -> str:
+    return answer_name(question.ref) + "-"
+
+
+def answer_typed(data: QueryDict, question: BankQuestion) -> AnswerValue:
+    """What the page sent for the question, as typed (to show again beside a refusal)."""
+    prefix = answer_prefix(question)
+
+    def text(name: str) -> str:
+        return str(data.get(prefix + name, "")).replace("\r\n", "\n")
+
+    return AnswerValue(
+        choices=tuple(data.getlist(prefix + "choices")),
+        text=text("text"),
+        note=text("note"),
+        reason=text("reason"),
+        evidence=tuple(text("evidence").split("\n")),
+    )
+
+
+def answer_edit_from_post(
+    data: QueryDict, *, question: BankQuestion, unconfirmed: bool = False
+) -> AnswerEdit:
+    """The edit one question's fields ask for (with `unconfirmed`, also the values the page
+    sent earlier without a reply); AnswerRejected naming the field when a field is not shaped
+    as the page sends it. Only parses: the answer service decides what is stored."""
+    prefix = answer_prefix(question)
+    names = [prefix + name for name in SINGLE_FIELDS] + (["unconfirmed"] if unconfirmed else [])
+    for name in names:
+        if len(data.getlist(name)) > 1:
+            field = name.removeprefix(prefix)
+            raise AnswerRejected(f"The field '{field}' was sent more than once.", field=field)
+    raw = str(data.get("unconfirmed", "")) if unconfirmed else ""
+    sent_before = _sent_before(raw, question) if raw else ()
+    return AnswerEdit(
+        question.ref, answer_typed(data, question), _version(data, prefix), sent_before
+    )
+
+
+def _version(data: QueryDict, prefix: str) -> int | None:
+    raw = str(data.get(prefix + "version", "")).strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_VERSION_DIGITS):
+        raise AnswerRejected(
+            "The answer version the page sent is not a whole number; reload the page.",
+            field="version",
         )
+    return int(raw)
 
-    @property
-    def base_version(self) -> int | None:
-        value = self.cleaned_data.get("version")
-        return int(value) if value is not None else None
 
-    @property
-    def is_empty(self) -> bool:
-        """Nothing given at all: the no-JavaScript save skips such questions."""
-        return not any(
-            self.data.get(self.add_prefix(n), "").strip() for n in self.fields if n != "version"
-        ) and not self.post.getlist(self.add_prefix("choices"))
+def _sent_before(raw: str, question: BankQuestion) -> tuple[AnswerValue, ...]:
+    """The values the page sent earlier without a reply: JSON, [[[name, value], ...], ...]."""
+    refused = AnswerRejected(UNCONFIRMED_SHAPE.format(max=MAX_SENT_BEFORE), field="unconfirmed")
+    try:
+        sent = json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, too deep, or an integer too long
+        raise refused from None
+    if not isinstance(sent, list) or len(sent) > MAX_SENT_BEFORE:
+        raise refused
+    values = []
+    for pairs in sent:
+        if not (isinstance(pairs, list) and len(pairs) <= MAX_PAIRS and all(map(_pair, pairs))):
+            raise refused
+        fields = QueryDict(mutable=True)
+        for name, value in pairs:
+            fields.appendlist(name, value)
+        values.append(answer_typed(fields, question))
+    return tuple(values)
 
-    def raw_choices(self) -> list[str]:
-        return self.post.getlist(self.add_prefix("choices"))
 
-    def first_error(self) -> tuple[str, str]:
-        """(field, message) of the first error, for the page to link the message to its field."""
-        for name, errors in self.errors.items():
-            return ("choices" if name == "__all__" else name), str(errors[0])
-        return "choices", ""
+def _pair(pair: Any) -> bool:
+    return isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
 
 
 class InvitationForm(forms.Form):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import FloatField, Q, QuerySet
+from django.db.models import F, FloatField, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -24,19 +24,17 @@ from .models import (
     Organisation,
     Question,
     Report,
+    Role,
 )
+from .pinned_bank import _BANK_CACHE as _BANK_CACHE
+from .pinned_bank import bank_for_assessment as bank_for_assessment
+from .pinned_bank import bank_for_versions as bank_for_versions
+from .pinned_bank import in_asking_order
+from .pinned_bank import pinned_versions as pinned_versions
+from .pinned_bank import question_ids as question_ids
 from .scoring.applicability import evaluate_applicability
-from .scoring.conditions import parse_condition
 from .scoring.progress import Progress, progress
-from .scoring.types import (
-    AnswerValue,
-    Bank,
-    BankFramework,
-    BankOption,
-    BankQuestion,
-    BankSection,
-    QRef,
-)
+from .scoring.types import AnswerValue, QRef
 
 AnyUser = User | AnonymousUser
 
@@ -74,26 +72,69 @@ def memberships_for_user(*, user: AnyUser) -> QuerySet[Membership]:
     )
 
 
-def assessment_get_for_user(*, user: AnyUser, pk: int, write: bool = False) -> Assessment:
-    """The assessment if the user belongs to its organisation (Http404 otherwise, so that
-    existence does not leak); with write=True, PermissionDenied for viewers and for a
-    submitted assessment. The membership is attached as `assessment.membership`."""
+@dataclass(frozen=True)
+class AssessmentAccess:
+    """One assessment and what the signed-in user may do with it, by role and state."""
+
+    assessment: Assessment
+    role: str
+
+    @property
+    def is_editor(self) -> bool:
+        """Owners and assessors: they answer, submit, start rounds and read the history."""
+        return self.role in (Role.OWNER, Role.ASSESSOR)
+
+    @property
+    def can_edit(self) -> bool:
+        """May change answers now: an editor, while the assessment is a draft."""
+        return self.is_editor and not self.assessment.is_submitted
+
+    @property
+    def can_submit(self) -> bool:
+        return self.can_edit
+
+    @property
+    def can_start_round(self) -> bool:
+        return self.is_editor and self.assessment.is_submitted
+
+    @property
+    def can_see_history(self) -> bool:
+        return self.is_editor
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role == Role.OWNER
+
+    def require(self, allowed: bool, why: str) -> None:
+        """PermissionDenied with the reason unless allowed."""
+        if not allowed:
+            raise PermissionDenied(why)
+
+    def require_edit(self) -> None:
+        if self.assessment.is_submitted:
+            raise PermissionDenied("This assessment is submitted and can no longer change.")
+        self.require(self.can_edit, "Viewers can read this assessment but not change it.")
+
+
+def assessment_access_for_user(*, user: AnyUser, pk: int) -> AssessmentAccess:
+    """The assessment with the user's role, in one query, if the user belongs to its
+    organisation; Http404 otherwise, so that existence does not leak."""
     if not user.is_authenticated:
         raise Http404
     assessment = (
         Assessment.objects.select_related("organisation", "system")
         .filter(pk=pk, organisation__memberships__user=user)
+        .annotate(member_role=F("organisation__memberships__role"))
         .first()
     )
     if assessment is None:
         raise Http404
-    membership = Membership.objects.get(user=user, organisation=assessment.organisation)
-    if write and not membership.can_edit:
-        raise PermissionDenied("Viewers can read this assessment but not change it.")
-    if write and assessment.is_submitted:
-        raise PermissionDenied("This assessment is submitted and can no longer change.")
-    assessment.membership = membership  # type: ignore[attr-defined]
-    return assessment
+    return AssessmentAccess(assessment, assessment.member_role)
+
+
+def assessment_get_for_user(*, user: AnyUser, pk: int) -> Assessment:
+    """The assessment if the user belongs to its organisation (Http404 otherwise)."""
+    return assessment_access_for_user(user=user, pk=pk).assessment
 
 
 def report_get_for_user(*, user: AnyUser, assessment_pk: int) -> Report:
@@ -112,93 +153,6 @@ def assessment_list_for_user(*, user: AnyUser, organisation: Organisation) -> Qu
         Assessment.objects.filter(organisation=organisation)
         .select_related("system")
         .order_by("-updated_at")
-    )
-
-
-# The question bank as plain data --------------------------------------------------------
-
-_BANK_CACHE: dict[tuple[int, ...], Bank] = {}
-
-
-def pinned_versions(assessment: Assessment) -> list[FrameworkVersion]:
-    """The versions an assessment is pinned to, profile first, in framework order."""
-    return _in_asking_order(list(assessment.framework_versions.select_related("framework__source")))
-
-
-def bank_for_versions(versions: list[FrameworkVersion]) -> Bank:
-    """Plain bank for these versions. Published versions never change, so it is cached."""
-    key = tuple(v.pk for v in versions)
-    cacheable = all(v.is_locked for v in versions)
-    if cacheable and key in _BANK_CACHE:
-        return _BANK_CACHE[key]
-    bank = _build_bank(versions)
-    if cacheable:
-        _BANK_CACHE[key] = bank
-    return bank
-
-
-def bank_for_assessment(assessment: Assessment) -> Bank:
-    return bank_for_versions(pinned_versions(assessment))
-
-
-def _build_bank(versions: list[FrameworkVersion]) -> Bank:
-    questions = (
-        Question.objects.filter(version__in=versions)
-        .select_related("section", "source")
-        .prefetch_related("options", "supporting_sources")
-        .order_by("position")
-    )
-    by_version: dict[int, list[Question]] = {v.pk: [] for v in versions}
-    for question in questions:
-        by_version[question.version_id].append(question)
-    frameworks = []
-    for version in versions:
-        sections: dict[int, tuple[Any, list[BankQuestion]]] = {}
-        for section in version.sections.order_by("order"):
-            sections[section.pk] = (section, [])
-        for q in by_version[version.pk]:
-            sections[q.section_id][1].append(_bank_question(version.framework.key, q))
-        frameworks.append(
-            BankFramework(
-                key=version.framework.key,
-                name=version.framework.name,
-                kind=version.framework.kind,
-                version=version.label,
-                rules=version.rules,
-                source=version.framework.source.key if version.framework.source else "",
-                standing=version.framework.standing,
-                standing_note=version.framework.standing_note,
-                sections=tuple(
-                    BankSection(s.key, s.title, s.weight, tuple(qs)) for s, qs in sections.values()
-                ),
-            )
-        )
-    return Bank(tuple(frameworks))
-
-
-def _bank_question(framework: str, q: Question) -> BankQuestion:
-    return BankQuestion(
-        framework=framework,
-        section=q.section.key,
-        key=q.key,
-        position=q.position,
-        text=q.text,
-        kind=q.kind,
-        weight=q.weight,
-        required=q.required,
-        condition=parse_condition(q.applies_when) if q.applies_when else None,
-        options=tuple(
-            BankOption(o.key, o.label, o.points, o.meaning, o.effects) for o in q.options.all()
-        ),
-        tags=frozenset(q.tags),
-        required_level=q.required_level,
-        source=q.source.key if q.source else "",
-        quote=q.quote,
-        supporting=tuple(sorted(s.key for s in q.supporting_sources.all())),
-        remediation=q.remediation,
-        guidance=q.guidance,
-        basis=q.basis,
-        finding=q.finding,
     )
 
 
@@ -223,15 +177,17 @@ def answers_for_assessment(assessment: Assessment) -> dict[QRef, AnswerValue]:
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerState:
-    """A stored answer as the questionnaire shows it: the value and the version it is at."""
+class StoredAnswer:
+    """An answer as stored: its value, the version it is at, who wrote it last and when."""
 
     value: AnswerValue
     version: int
+    by: str = ""
+    at: dt.datetime | None = None
 
 
-def answer_states_for_assessment(assessment: Assessment) -> dict[QRef, AnswerState]:
-    """Every stored answer with its version, in one query."""
+def stored_answers_for_assessment(assessment: Assessment) -> dict[QRef, StoredAnswer]:
+    """Every stored answer with its version, in one query (who wrote it: answer_authors)."""
     rows = Answer.objects.filter(assessment=assessment).values_list(
         "question__version__framework__key",
         "question__key",
@@ -243,26 +199,30 @@ def answer_states_for_assessment(assessment: Assessment) -> dict[QRef, AnswerSta
         "version",
     )
     return {
-        (fw, key): AnswerState(
+        (fw, key): StoredAnswer(
             AnswerValue(tuple(choices), text, note, reason, tuple(evidence)), version
         )
         for fw, key, choices, text, note, reason, evidence, version in rows
     }
 
 
-def question_for_assessment(*, assessment: Assessment, framework: str, key: str) -> Question:
-    """The pinned question with its options; Http404 when the assessment does not ask it."""
-    question = (
-        Question.objects.filter(
-            version__assessments=assessment, version__framework__key=framework, key=key
-        )
-        .select_related("version__framework")
-        .prefetch_related("options")
-        .first()
+def answer_authors(
+    assessment: Assessment, stored: dict[QRef, StoredAnswer]
+) -> dict[QRef, StoredAnswer]:
+    """The stored answers given, each with who wrote it last and when, in one query."""
+    frameworks = {fw for fw, _key in stored}
+    rows = Answer.objects.filter(
+        assessment=assessment,
+        question__version__framework__key__in=frameworks,
+        question__key__in={key for _fw, key in stored},
+    ).values_list(
+        "question__version__framework__key", "question__key", "updated_by__username", "updated_at"
     )
-    if question is None:
-        raise Http404
-    return question
+    found = {(fw, key): (by or "", at) for fw, key, by, at in rows}
+    return {
+        ref: replace(answer, by=found.get(ref, ("", None))[0], at=found.get(ref, ("", None))[1])
+        for ref, answer in stored.items()
+    }
 
 
 def reference_data(*, tags: set[str], on: dt.date) -> dict[str, Any]:
@@ -396,15 +356,9 @@ def dashboard_rows(assessments: list[Assessment]) -> list[DashboardRow]:
         answers[pk][(fw, key)] = AnswerValue(tuple(choices), text)
     result = []
     for assessment in assessments:
-        bank = bank_for_versions(_in_asking_order(versions[assessment.pk]))
+        bank = bank_for_versions(in_asking_order(versions[assessment.pk]))
         given = answers[assessment.pk]
         done = progress(bank, given, evaluate_applicability(bank, given))
         score = getattr(assessment, "overall_score", None)
         result.append(DashboardRow(assessment, done, score))
     return result
-
-
-def _in_asking_order(versions: list[FrameworkVersion]) -> list[FrameworkVersion]:
-    return sorted(
-        versions, key=lambda v: (v.framework.kind != "profile", v.framework.order, v.framework.key)
-    )

@@ -195,7 +195,9 @@ def tiny_organisation() -> Any:
     from django.contrib.auth.models import User
 
     from assessments.models import Membership, Organisation, Question, Role
-    from assessments.services.assessments import AnswerInput, answer_record, assessment_start
+    from assessments.scoring.types import AnswerValue
+    from assessments.services.answers import AnswerEdit, answers_record
+    from assessments.services.assessments import assessment_start
 
     organisation, made = Organisation.objects.get_or_create(
         slug="bench-tiny", defaults={"name": "Bench tiny"}
@@ -209,17 +211,19 @@ def tiny_organisation() -> Any:
             system_name="Tiny",
             framework_keys=["tfs-principles", "sg-genai", "model-law", "rsp-asl"],
         )
-        questions = Question.objects.filter(
-            version__in=assessment.framework_versions.all(), kind="single"
-        ).prefetch_related("options")[:5]
-        for question in questions:
-            option = next(o for o in question.options.all() if o.meaning == "plain")
-            answer_record(
-                assessment=assessment,
-                user=user,
-                question=question,
-                given=AnswerInput(choices=[option.key]),
+        questions = (
+            Question.objects.filter(version__in=assessment.framework_versions.all(), kind="single")
+            .select_related("version__framework")
+            .prefetch_related("options")[:5]
+        )
+        edits = [
+            AnswerEdit(
+                (question.version.framework.key, question.key),
+                AnswerValue((next(o for o in question.options.all() if o.meaning == "plain").key,)),
             )
+            for question in questions
+        ]
+        answers_record(assessment=assessment, user=user, edits=edits)
     return organisation
 
 

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from django.contrib.auth.models import User
 
 from assessments.models import Assessment, Membership, Organisation, Question, Role
-from assessments.services.assessments import AnswerInput, answer_record, assessment_start
+from assessments.scoring.types import AnswerValue
+from assessments.services.answers import AnswerEdit, answers_record
+from assessments.services.assessments import assessment_start
 
 PASSWORD = "correct-horse-battery"
 
@@ -63,9 +65,9 @@ def answer(
     reason: str = "",
     note: str = "",
 ) -> None:
-    answer_record(
-        assessment=assessment,
-        user=user,
-        question=question_of(assessment, framework, key),
-        given=AnswerInput(choices=list(choices), text=text, reason=reason, note=note),
+    """Store one answer through the answer service; fails the test if it is refused."""
+    value = AnswerValue(tuple(choices), text=text, note=note, reason=reason)
+    recorded = answers_record(
+        assessment=assessment, user=user, edits=[AnswerEdit((framework, key), value)]
     )
+    assert recorded.ok, recorded.refused

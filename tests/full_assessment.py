@@ -13,7 +13,9 @@ import random
 from django.contrib.auth.models import User
 
 from assessments.models import Assessment, Option, Organisation, Question
-from assessments.services.assessments import AnswerInput, answer_record, assessment_start
+from assessments.scoring.types import AnswerValue
+from assessments.services.answers import AnswerEdit, answers_record
+from assessments.services.assessments import assessment_start
 
 FRAMEWORKS = ("tfs-principles", "sg-genai", "model-law", "rsp-asl")
 # Profile answers that make most questions apply: a developer of a public foundation model.
@@ -48,17 +50,17 @@ def _choices(rng: random.Random, question: Question, options: list[Option]) -> l
     return [ranked[min(len(ranked) - 1, int(rng.random() ** 2 * len(ranked)))].key]
 
 
-def _answer_for(rng: random.Random, question: Question, options: list[Option]) -> AnswerInput:
+def _answer_for(rng: random.Random, question: Question, options: list[Option]) -> AnswerValue:
     if question.kind == Question.Kind.TEXT:
-        return AnswerInput(text="Described in the system card, section 4; reviewed yearly.")
+        return AnswerValue(text="Described in the system card, section 4; reviewed yearly.")
     choices = _choices(rng, question, options)
     meanings = {o.key: o.meaning for o in options}
     na = any(meanings[c] == Option.Meaning.NOT_APPLICABLE for c in choices)
-    return AnswerInput(
-        choices=choices,
+    return AnswerValue(
+        choices=tuple(choices),
         reason="The system does not do this." if na else "",
         note=rng.choice(NOTES) if rng.random() < 0.6 else "",
-        evidence=[rng.choice(EVIDENCE)] if rng.random() < 0.3 else [],
+        evidence=(rng.choice(EVIDENCE),) if rng.random() < 0.3 else (),
     )
 
 
@@ -80,13 +82,14 @@ def make_full_assessment(
         .prefetch_related("options")
         .order_by("version__framework__order", "position")
     )
-    for question in questions:
-        options = list(question.options.all())
-        answer_record(
-            assessment=assessment,
-            user=user,
-            question=question,
-            given=_answer_for(rng, question, options),
+    edits = [
+        AnswerEdit(
+            (question.version.framework.key, question.key),
+            _answer_for(rng, question, list(question.options.all())),
         )
+        for question in questions
+    ]
+    recorded = answers_record(assessment=assessment, user=user, edits=edits)
+    assert recorded.ok, recorded.refused
     assessment.refresh_from_db()
     return assessment

@@ -125,7 +125,7 @@ REFUSED: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
     ),
     "unknown question": (
         edit(lambda d: answer_of(d, "reviews").update(question="nope")),
-        "(mini-maturity/nope): no such question",
+        "(mini-maturity/nope): There is no such question in this assessment",
     ),
     "wrong option": (
         edit(lambda d: answer_of(d, "negative-list").update(options=["perhaps"])),
@@ -141,7 +141,7 @@ REFUSED: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
     ),
     "text for a choice": (
         edit(lambda d: answer_of(d, "reviews").update(text="hello")),
-        "text is given for a choice question",
+        "A written answer is given for a choice question",
     ),
     "framework not listed": (
         edit(lambda d: d["frameworks"].pop("mini-gate")),

@@ -55,15 +55,16 @@ def test_section_page_shows_each_question_as_a_fieldset_with_its_citation(
     response = client.get(section_url(draft, "mini-maturity", "design"))
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
-    assert html.count("<fieldset") == 2
+    assert html.count("data-question=") == 2
+    assert html.count("<fieldset") == 1  # the other question does not apply yet
     assert "<legend" in html
     assert "Are safety requirements written down before development starts?" in html
     assert "rather than retrofitting them later" in html  # the quoted phrase
     assert "pp. 17-19" in html  # the primary source's pages
     assert 'id="q__mini-maturity__reviews" data-question' in html
     assert f'data-answer-url="/assessments/{draft.pk}/answers/"' in html
-    # The conditional question waits, hidden, until "yes" or "partly" is answered.
-    assert html.count(" hidden") >= 1
+    # The conditional question waits, an empty placeholder, until "yes" or "partly" is answered.
+    assert 'id="q__mini-maturity__reviews" data-question="mini-maturity/reviews" hidden>' in html
     assert '<progress id="overall-progress-bar"' in html
     assert "<h1" in html
     assert html.count("<h1") == 1
@@ -301,6 +302,24 @@ def test_without_javascript_a_section_saves_in_one_post_and_reports_refusals(
     assert not Answer.objects.filter(assessment=draft, question__key="reviews").exists()
 
 
+def test_without_javascript_a_question_that_does_not_apply_keeps_its_answer(
+    client: Client, draft: Assessment, assessor: User
+) -> None:
+    answer(draft, assessor, "mini-maturity", "requirements", "yes")
+    answer(draft, assessor, "mini-maturity", "reviews", "yes")
+    client.force_login(assessor)
+    data = {"mini-maturity.requirements-choices": "no", "mini-maturity.requirements-version": "1"}
+    client.post(section_url(draft, "mini-maturity", "design"), data)
+    html = client.get(section_url(draft, "mini-maturity", "design")).content.decode()
+    # "reviews" no longer applies: drawn as an empty placeholder, so the form has no field of
+    # it, and the next save of the section leaves its stored answer alone.
+    assert 'name="mini-maturity.reviews-' not in html
+    data["mini-maturity.requirements-version"] = "2"
+    client.post(section_url(draft, "mini-maturity", "design"), data)
+    assert stored(draft, "reviews").choices == ["yes"]
+    assert stored(draft, "requirements").choices == ["no"]
+
+
 def test_without_javascript_a_conflict_shows_both_values_and_keeps_mine_on_resubmit(
     client: Client, draft: Assessment, assessor: User, owner: User
 ) -> None:
@@ -365,9 +384,9 @@ def test_section_page_query_count_is_constant(
     client.force_login(assessor)
     url = section_url(assessment, GEN, "s0")
     client.get(url)  # the published bank is cached after the first read
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
-    assert response.content.decode().count("<fieldset") == questions
+    assert response.content.decode().count("data-question=") == questions
 
 
 @pytest.mark.parametrize("questions", [10, 200])
@@ -382,13 +401,61 @@ def test_autosave_query_count_is_constant(
     assessment = _generated(questions, organisation, assessor)
     client.force_login(assessor)
     client.get(section_url(assessment, GEN, "s0"))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(11):
         response = save(client, assessment, GEN, "q1", "partly", version="0")
     assert response.status_code == HTTPStatus.OK
     # A change of applicability re-renders the questions concerned, still in constant queries.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(13):
         response = save(client, assessment, GEN, "q3", "yes", version="0")
     assert 'id="q__gen__q4"' in response.content.decode()
+
+
+def _whole_section(assessment: Assessment, questions: int, choice: str) -> dict[str, Any]:
+    """Every field of every question, as a browser without JavaScript posts the section."""
+    versions = dict(
+        Answer.objects.filter(assessment=assessment).values_list("question__key", "version")
+    )
+    data: dict[str, Any] = {}
+    for n in range(questions):
+        name = f"{GEN}.q{n}"
+        data |= {
+            f"{name}-choices": choice,
+            f"{name}-reason": "",
+            f"{name}-note": "",
+            f"{name}-evidence": "https://example.org/evidence",
+            f"{name}-version": str(versions.get(f"q{n}", 0)),
+        }
+    return data
+
+
+@pytest.mark.parametrize("questions", [10, 200])
+def test_section_save_writes_every_answer_in_constant_queries(
+    questions: int,
+    client: Client,
+    sources: None,
+    organisation: Organisation,
+    assessor: User,
+    django_assert_num_queries: Any,
+) -> None:
+    assessment = _generated(questions, organisation, assessor)
+    client.force_login(assessor)
+    url = section_url(assessment, GEN, "s0")
+    client.get(url)
+    history = Answer.history.count()
+    changed = _whole_section(assessment, questions, "partly")
+    with django_assert_num_queries(12):
+        response = client.post(url, changed)
+    assert response.status_code == HTTPStatus.FOUND
+    stored = Answer.objects.filter(assessment=assessment)
+    assert {tuple(c) for c in stored.values_list("choices", flat=True)} == {("partly",)}
+    assert stored.count() == questions
+    assert Answer.history.count() == history + questions
+    # The same form again changes nothing and writes nothing.
+    unchanged = _whole_section(assessment, questions, "partly")
+    with django_assert_num_queries(8):
+        response = client.post(url, unchanged)
+    assert response.status_code == HTTPStatus.FOUND
+    assert Answer.history.count() == history + questions
 
 
 def test_every_section_of_the_shipped_bank_renders_and_saves(
@@ -405,7 +472,7 @@ def test_every_section_of_the_shipped_bank_renders_and_saves(
     for framework, section in sections:
         response = client.get(section_url(assessment, framework, section.key))
         assert response.status_code == HTTPStatus.OK
-        assert response.content.decode().count("<fieldset") == len(section.questions)
+        assert response.content.decode().count("data-question=") == len(section.questions)
     first = bank.frameworks[0].sections[0].questions[0]
     option = first.options[0].key
     response = save(client, assessment, first.framework, first.key, option, version="0")

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AssessmentNewForm
@@ -21,7 +20,7 @@ from assessments.scoring.progress import progress
 from assessments.selectors import (
     answer_history_for_assessment,
     answers_for_assessment,
-    assessment_get_for_user,
+    assessment_access_for_user,
     assessments_for_dashboard,
     bank_for_assessment,
     carry_over_for_assessment,
@@ -110,7 +109,8 @@ def _first_section(assessment: Assessment) -> HttpResponse:
 @require_safe
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessment at a glance: every section's progress and what to do next."""
-    assessment = assessment_get_for_user(user=request.user, pk=pk)
+    access = assessment_access_for_user(user=request.user, pk=pk)
+    assessment = access.assessment
     remember_organisation(request, assessment.organisation)
     bank = bank_for_assessment(assessment)
     answers = answers_for_assessment(assessment)
@@ -118,7 +118,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nav = navigator(assessment, bank, done)
     context = {
         "assessment": assessment,
-        "membership": assessment.membership,  # type: ignore[attr-defined]
+        "access": access,
         "navigator": nav,
         "progress": done,
         "continue_at": next_incomplete(nav),
@@ -133,8 +133,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     """What is left: unanswered applicable questions and "Don't know" answers, each linked."""
-    assessment = assessment_get_for_user(user=request.user, pk=pk)
-    return render(request, "assessments/assessment_review.html", review_lists(assessment))
+    access = assessment_access_for_user(user=request.user, pk=pk)
+    return render(request, "assessments/assessment_review.html", review_lists(access))
 
 
 @login_required_htmx
@@ -142,46 +142,46 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Freeze the assessment and store its results; refused, with the list, while required
     applicable questions are unanswered."""
-    assessment = assessment_get_for_user(user=request.user, pk=pk, write=True)
+    access = assessment_access_for_user(user=request.user, pk=pk)
+    access.require_edit()
     try:
-        services.assessment_submit(assessment=assessment, user=_user(request))
+        services.assessment_submit(assessment=access.assessment, user=_user(request))
     except SubmissionRefused as exc:
-        context = review_lists(assessment) | {"refused": exc}
+        context = review_lists(access) | {"refused": exc}
         return render(
             request, "assessments/assessment_review.html", context, status=HTTPStatus.CONFLICT
         )
     messages.success(request, "Submitted. This round is now read-only.")
-    try:
-        return redirect("assessment_results", assessment.pk)
-    except NoReverseMatch:  # until the results page is installed
-        return redirect("assessment_detail", assessment.pk)
+    return redirect("assessment_results", pk)
 
 
 @login_required
 @require_POST
 def assessment_next_round(request: HttpRequest, pk: int) -> HttpResponse:
-    """Start the next round from a submitted one, answers carried over by question key."""
-    assessment = assessment_get_for_user(user=request.user, pk=pk)
-    if not assessment.membership.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied("Viewers cannot start a round.")
+    """Start the next round from a submitted one, answers carried over by question key; asked
+    again (a second click, another tab), it opens the round already started."""
+    access = assessment_access_for_user(user=request.user, pk=pk)
+    access.require(access.is_editor, "Viewers cannot start a round.")
     try:
-        started = services.assessment_next_round(assessment=assessment, user=_user(request))
+        next_round = services.assessment_next_round(
+            assessment=access.assessment, user=_user(request)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("assessment_detail", assessment.pk)
-    messages.success(request, f"Round {started.assessment.round} started.")
-    return redirect("assessment_detail", started.assessment.pk)
+        return redirect("assessment_detail", pk)
+    if next_round.started:
+        messages.success(request, f"Round {next_round.assessment.round} started.")
+    return redirect("assessment_detail", next_round.assessment.pk)
 
 
 @login_required
 @require_safe
 def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Who changed which answer when; owners and assessors only."""
-    assessment = assessment_get_for_user(user=request.user, pk=pk)
-    if not assessment.membership.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied("The answer history is shown to owners and assessors.")
-    records = answer_history_for_assessment(assessment)
+    access = assessment_access_for_user(user=request.user, pk=pk)
+    access.require(access.can_see_history, "The answer history is shown to owners and assessors.")
+    records = answer_history_for_assessment(access.assessment)
     page = Paginator(records, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = history_rows(list(page.object_list), bank_for_assessment(assessment))
-    context = {"assessment": assessment, "page": page, "rows": rows}
+    rows = history_rows(list(page.object_list), bank_for_assessment(access.assessment))
+    context = {"assessment": access.assessment, "page": page, "rows": rows}
     return render(request, "assessments/assessment_history.html", context)

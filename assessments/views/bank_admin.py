@@ -29,7 +29,7 @@ from assessments.services.question_bank import (
     framework_version_publish,
 )
 
-from .questions import preview_item
+from .questions import preview_item, render_questions
 
 
 @dataclass
@@ -159,8 +159,7 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
         **admin.site.each_context(request),
         "title": f"Preview: {question.key}",
         "question": bank_question,
-        "item": preview_item(bank_question),
-        "can_edit": True,
+        "question_html": render_questions([preview_item(bank_question)], can_edit=True),
         "source": question.source,
         "basis": question.get_basis_display() if question.basis else "",
         "finding": question.finding,

@@ -1,23 +1,22 @@
 """What the questionnaire shows: plain view data built from the bank, answers and progress.
 
-Templates lay out; these helpers decide names, ids, what is checked and what counts, so that a
-200-question page renders without a query or a URL lookup per question.
+Templates lay out; these helpers decide names, ids, numbers, what is checked and what counts, so
+that a 200-question page renders without a query or a URL lookup per question.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
-from django.template.loader import get_template
+from django.template import engines
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from assessments.forms import answer_name
 from assessments.models import Assessment, Source
 from assessments.scoring.progress import Progress
 from assessments.scoring.types import (
@@ -28,119 +27,74 @@ from assessments.scoring.types import (
     BankQuestion,
     QRef,
 )
-from assessments.selectors import AnswerState, reference_data
+from assessments.selectors import StoredAnswer, reference_data
+from assessments.services.answers import MAX_NOTE, MAX_REASON, MAX_TEXT
 
 EMPTY = AnswerValue()
-TEMPLATE = "assessments/section_detail.html"
-NO_ERRORS = {"choices": "", "reason": "", "evidence": ""}
+QUESTIONS_TEMPLATE = "assessments/questions.html"  # Jinja2: templates/jinja2/
+MACROS_TEMPLATE = "assessments/question_macros.html"
+NO_ERRORS = MappingProxyType({"choices": "", "text": "", "note": "", "reason": "", "evidence": ""})
+LIMITS = MappingProxyType({"text": str(MAX_TEXT), "note": str(MAX_NOTE), "reason": str(MAX_REASON)})
+NOTHING: Mapping[str, Any] = MappingProxyType({})
 REFERENCE_TAGS = ("reference:negative-list", "reference:foundation-model-scale")
 
 
 @dataclass(frozen=True, slots=True)
-class OptionItem:
-    key: str
-    label: str
-    input_id: str
-    checked: bool
-    meaning: str
+class Conflict:
+    """Someone else's newer answer beside the one this person tried to save, labelled."""
+
+    version: int
+    by: str
+    when: str
+    theirs: list[str]
+    theirs_note: str
+    yours: list[str]
+    yours_note: str
 
 
-@dataclass
+@dataclass(slots=True)
 class QuestionItem:
-    """One question as the page shows it; `name` prefixes the names of its form fields."""
+    """One question as the page shows it; `name` prefixes the names of its form fields and
+    `number` counts only the questions that apply (None for the others). A 200-question page
+    makes 200 of these and little else: few objects, so little work for the garbage collector."""
 
     question: BankQuestion
     dom_id: str
     name: str
-    number: int
+    number: int | None
     applicable: bool
     answer: AnswerValue
     version: int
-    options: list[OptionItem]
-    source: Source | None = None
-    supporting: list[Source] = field(default_factory=list)
-    reference: Mapping[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=lambda: dict(NO_ERRORS))
-    conflict: Any = None
-    html: SafeString = field(default_factory=SafeString)
+    source: str = ""
+    supporting: tuple[str, ...] = ()
+    reference: Mapping[str, Any] = field(default_factory=lambda: NOTHING)  # shared, read-only
+    errors: Mapping[str, str] = field(default_factory=lambda: NO_ERRORS)
+    conflict: Conflict | None = None
+    limits: Mapping[str, str] = field(default_factory=lambda: LIMITS)
 
-    def head_key(self) -> Fragment:
-        q = self.question
-        return (
-            ("dom_id", self.dom_id),
-            ("number", self.number),
-            ("text", q.text),
-            ("required", q.required),
-            ("guidance", q.guidance),
-            ("quote", q.quote),
-            ("source", self.source.citation() if self.source else ""),
-            ("supporting", tuple(s.citation() for s in self.supporting)),
-        )
-
-    def answer_key(self) -> Fragment:
-        return (
-            ("dom_id", self.dom_id),
-            ("name", self.name),
-            ("kind", self.question.kind),
-            ("input_type", self.input_type),
-            (
-                "options",
-                tuple((o.key, o.label, o.meaning, o.input_id, o.checked) for o in self.options),
-            ),
-            ("text", self.answer.text),
-            ("has_na", self.has_na),
-            ("reason", self.answer.reason),
-            ("error_choices", self.errors["choices"]),
-            ("error_reason", self.errors["reason"]),
-        )
-
-    def extra_key(self) -> Fragment:
-        return (
-            ("dom_id", self.dom_id),
-            ("name", self.name),
-            ("note", self.answer.note),
-            ("evidence", self.evidence_text),
-            ("open", self.has_extra),
-            ("error_evidence", self.errors["evidence"]),
-        )
-
-    @property
-    def head_html(self) -> SafeString:
-        """The legend, guidance and citations: the same for every answer."""
-        return fragment("question_head", self.head_key())
-
-    @property
-    def answer_html(self) -> SafeString:
-        """The answer's own fields (options or text, and the reason for "not applicable")."""
-        return fragment("question_answer", self.answer_key())
-
-    @property
-    def extra_html(self) -> SafeString:
-        """The note and the evidence links."""
-        return fragment("question_extra", self.extra_key())
+    def refuse(self, field_key: str, message: str) -> None:
+        """Show the message beside the field (or the options, for a field not shown)."""
+        self.errors = {**NO_ERRORS, (field_key if field_key in NO_ERRORS else "choices"): message}
 
     @property
     def problem(self) -> tuple[str, str]:
         """(the id of the field to fix, what is wrong) for the list of refused answers."""
         if self.conflict:
             return f"{self.dom_id}__conflict-panel", "someone else changed it; choose an answer"
-        for field_key in ("reason", "evidence"):
+        for field_key in ("reason", "note", "evidence", "text"):
             if self.errors[field_key]:
                 return f"{self.dom_id}__{field_key}", self.errors[field_key]
-        first = self.options[0].input_id if self.options else f"{self.dom_id}__text"
+        options = self.question.options
+        first = f"{self.dom_id}__{options[0].key}" if options else f"{self.dom_id}__text"
         return first, self.errors["choices"]
 
     @property
-    def input_type(self) -> str:
-        return "checkbox" if self.question.kind == "multiple" else "radio"
-
-    @property
-    def answered(self) -> bool:
-        return self.answer.is_given
+    def refused(self) -> bool:
+        return bool(self.conflict) or any(self.errors.values())
 
     @property
     def has_na(self) -> bool:
-        return any(o.meaning == NOT_APPLICABLE for o in self.options)
+        return any(o.meaning == NOT_APPLICABLE for o in self.question.options)
 
     @property
     def evidence_text(self) -> str:
@@ -148,64 +102,50 @@ class QuestionItem:
 
     @property
     def has_extra(self) -> bool:
-        return bool(self.answer.note or self.answer.evidence or self.errors["evidence"])
+        return bool(
+            self.answer.note
+            or self.answer.evidence
+            or self.errors["evidence"]
+            or self.errors["note"]
+        )
 
 
-Fragment = tuple[tuple[str, Any], ...]
+def render_questions(
+    items: Iterable[QuestionItem], *, can_edit: bool, oob: bool = False, path: str = ""
+) -> SafeString:
+    """The questions' HTML, rendered afresh (fast enough to need no cache: docs/benchmarks.md).
+
+    `oob` marks each for an out-of-band htmx swap; `path` is the page that "Take their answer"
+    reloads."""
+    template = engines["jinja2"].env.get_template(QUESTIONS_TEMPLATE)  # type: ignore[attr-defined]
+    context = {"items": items, "can_edit": can_edit, "oob": oob, "path": path}
+    html: str = template.render(context)
+    return mark_safe(html)  # noqa: S308 - autoescaped by Jinja2
 
 
-@functools.lru_cache(maxsize=20_000)
-def fragment(partial: str, context: Fragment) -> SafeString:
-    """A partial of the questionnaire rendered from plain values, memoised on those values.
-
-    Pure in its arguments, so a memoised fragment is never stale.
-    """
-    return mark_safe(get_template(f"{TEMPLATE}#{partial}").render(dict(context)))  # noqa: S308
+def render_conflict(conflict: Conflict, *, ref: QRef, path: str) -> SafeString:
+    """The panel that shows both answers and lets the person choose."""
+    template = engines["jinja2"].env.get_template(MACROS_TEMPLATE)  # type: ignore[attr-defined]
+    html = template.module.conflict(conflict, dom_id(ref), path)
+    return mark_safe(str(html))  # noqa: S308 - autoescaped by Jinja2
 
 
-_QUESTIONS: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
-_QUESTIONS_LOCK = threading.Lock()
-QUESTIONS_KEPT = 10_000
-
-
-def render_question(item: QuestionItem, *, can_edit: bool, oob: bool = False) -> SafeString:
-    """The question partial for this item, memoised on everything it shows (least recently
-    used first out); a page of unchanged answers is then a join of kept strings."""
-    if item.reference or item.conflict:
-        return _render_question(item, can_edit, oob)
-    key = (
-        can_edit,
-        oob,
-        item.applicable,
-        item.version,
-        item.head_key(),
-        item.answer_key(),
-        item.extra_key(),
+def conflict_of(question: BankQuestion, theirs: StoredAnswer, yours: AnswerValue) -> Conflict:
+    """Both answers, labelled, for the person to choose between."""
+    when = dateformat.format(timezone.localtime(theirs.at), r"j M Y \a\t H:i") if theirs.at else ""
+    return Conflict(
+        version=theirs.version,
+        by=theirs.by or "Someone",
+        when=when,
+        theirs=choice_labels(question, theirs.value.choices) or [theirs.value.text],
+        theirs_note=theirs.value.note,
+        yours=choice_labels(question, yours.choices) or [yours.text],
+        yours_note=yours.note,
     )
-    with _QUESTIONS_LOCK:
-        html = _QUESTIONS.get(key)
-        if html is not None:
-            _QUESTIONS.move_to_end(key)
-            return html
-    html = _render_question(item, can_edit, oob)
-    with _QUESTIONS_LOCK:
-        _QUESTIONS[key] = html
-        if len(_QUESTIONS) > QUESTIONS_KEPT:
-            _QUESTIONS.popitem(last=False)
-    return html
-
-
-def _render_question(item: QuestionItem, can_edit: bool, oob: bool) -> SafeString:
-    context = {"item": item, "can_edit": can_edit, "oob": oob}
-    return mark_safe(get_template(f"{TEMPLATE}#question").render(context))  # noqa: S308
 
 
 def dom_id(ref: QRef) -> str:
     return f"q__{ref[0]}__{ref[1]}"
-
-
-def field_name(ref: QRef) -> str:
-    return f"{ref[0]}.{ref[1]}"
 
 
 def answer_url_prefix(assessment: Assessment) -> str:
@@ -213,48 +153,57 @@ def answer_url_prefix(assessment: Assessment) -> str:
     return reverse("answer_update", args=[assessment.pk, "FW", "KEY"]).removesuffix("FW/KEY/")
 
 
-def option_items(question: BankQuestion, answer: AnswerValue) -> list[OptionItem]:
-    base = dom_id(question.ref)
-    return [
-        OptionItem(o.key, o.label, f"{base}__{o.key}", o.key in answer.choices, o.meaning)
-        for o in question.options
-    ]
-
-
 def question_item(
     question: BankQuestion,
     *,
-    number: int,
-    state: AnswerState | None,
+    number: int | None,
+    stored: StoredAnswer | None,
     applicable: bool,
-    sources: Mapping[str, Source] | None = None,
+    citations: Mapping[str, str] | None = None,
     reference: Mapping[str, Any] | None = None,
 ) -> QuestionItem:
-    """The view of one question with its stored answer (if any) and its citations."""
-    answer = state.value if state else EMPTY
-    sources = sources or {}
+    """The view of one question with its stored answer (if any) and its citations (by source
+    key: see citations_for)."""
+    answer = stored.value if stored else EMPTY
+    citations = citations or {}
     return QuestionItem(
         question=question,
         dom_id=dom_id(question.ref),
-        name=field_name(question.ref),
+        name=answer_name(question.ref),
         number=number,
         applicable=applicable,
         answer=answer,
-        version=state.version if state else 0,
-        options=option_items(question, answer),
-        source=sources.get(question.source),
-        supporting=[sources[k] for k in question.supporting if k in sources],
-        reference=_reference_for(question, reference or {}),
+        version=stored.version if stored else 0,
+        source=citations.get(question.source, ""),
+        supporting=tuple(citations[k] for k in question.supporting if k in citations),
+        reference=_reference_for(question, reference) if reference else NOTHING,
     )
 
 
 def _reference_for(question: BankQuestion, reference: Mapping[str, Any]) -> dict[str, Any]:
+    """The reference data a tagged question shows, as plain rows."""
     shown: dict[str, Any] = {}
     if "reference:negative-list" in question.tags:
-        shown["negative_list"] = reference.get("negative_list", [])
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for c in reference.get("negative_list", []):
+            groups.setdefault(str(c.jurisdiction), []).append(
+                {
+                    "title": c.title,
+                    "is_example": c.is_example,
+                    "source": c.source,
+                    "effective_from": dateformat.format(c.effective_from, "j M Y"),
+                }
+            )
+        shown["negative_list"] = list(groups.items())
     if "reference:foundation-model-scale" in question.tags:
-        shown["scales"] = reference.get("scales", [])
+        scales = reference.get("scales", [])
+        shown["scales"] = [(str(j), j.foundation_model_scale) for j in scales]
     return shown
+
+
+def citations_for(questions: Iterable[BankQuestion]) -> dict[str, str]:
+    """The citation of every source the questions cite, by source key, in one query."""
+    return {s.key: s.citation() for s in Source.objects.filter(key__in=source_keys(questions))}
 
 
 def source_keys(questions: Iterable[BankQuestion]) -> set[str]:
@@ -344,20 +293,12 @@ def next_incomplete(entries: list[FrameworkEntry]) -> SectionEntry | None:
     return next((s for s in sections if not s.complete), sections[0] if sections else None)
 
 
-def memo_clear(*, parts: bool = True) -> None:
-    """Forget the memoised questions and, with parts, their parts (for benchmarks)."""
-    if parts:
-        fragment.cache_clear()
-    with _QUESTIONS_LOCK:
-        _QUESTIONS.clear()
-
-
 def preview_item(question: BankQuestion) -> QuestionItem:
     """The question unanswered, as the admin preview shows it, with its citations and the
     reference data in force today."""
-    sources = {s.key: s for s in Source.objects.filter(key__in=source_keys([question]))}
     tags = reference_tags([question])
     reference = reference_data(tags=tags, on=timezone.localdate()) if tags else {}
+    citations = citations_for([question])
     return question_item(
-        question, number=1, state=None, applicable=True, sources=sources, reference=reference
+        question, number=1, stored=None, applicable=True, citations=citations, reference=reference
     )

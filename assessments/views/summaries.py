@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.models import Assessment
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.scoring.types import DONT_KNOW, Bank, BankQuestion, answer_meaning
-from assessments.selectors import answers_for_assessment, bank_for_assessment
+from assessments.selectors import AssessmentAccess, answers_for_assessment, bank_for_assessment
 
 from .questions import choice_labels, dom_id, navigator
 
@@ -23,8 +22,9 @@ class ReviewItem:
     required: bool
 
 
-def review_lists(assessment: Assessment) -> dict[str, Any]:
+def review_lists(access: AssessmentAccess) -> dict[str, Any]:
     """Unanswered applicable questions and "Don't know" answers, each with a link to it."""
+    assessment = access.assessment
     bank = bank_for_assessment(assessment)
     answers = answers_for_assessment(assessment)
     applicability = evaluate_applicability(bank, answers)
@@ -51,7 +51,7 @@ def review_lists(assessment: Assessment) -> dict[str, Any]:
         "unanswered": unanswered,
         "required_missing": [i for i in unanswered if i.required],
         "dont_know": dont_know,
-        "can_submit": assessment.membership.can_edit and not assessment.is_submitted,  # type: ignore[attr-defined]
+        "can_submit": access.can_submit,
     }
 
 

@@ -57,7 +57,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
-    }
+    },
+    {
+        # The questionnaire's questions: compiled to Python, a 200-question section renders in
+        # a few milliseconds without any cache of rendered HTML (docs/questionnaire.md).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "assessments.templating.environment"},
+    },
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -129,6 +137,10 @@ CACHES = {
     }
 }
 
+# A section saved without JavaScript sends five or six fields a question (options, note,
+# evidence, reason, version): Django's default of 1,000 fields refused sections of about 200.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
+
 # Reports render off the request path: a worker (manage.py run_worker) takes queued tasks,
 # recycling its process after so many renders and stopping any render that runs too long or
 # asks for too much memory.
@@ -141,7 +153,7 @@ GOVCHECK_WORKER_MAX_TASKS = int(os.environ.get("GOVCHECK_WORKER_MAX_TASKS", "50"
 def sqlite_database(path: Path) -> dict[str, object]:
     """SQLite tuned for several writers: WAL, IMMEDIATE transactions and a busy timeout."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "govcheck.sqlite3",  # Django's, with SQLite's real parameter limit
         "NAME": path,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",

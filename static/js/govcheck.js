@@ -5,6 +5,9 @@
 // stays there until the server acknowledges it, so nothing typed is lost when the network
 // fails, the tab closes or the session expires; failed saves retry with back-off, and pending
 // edits are sent again when the page next opens (for instance after signing in again).
+// "Not applicable" waits for its reason before it is sent; answers that cannot be saved
+// without the person (refused, waiting for a reason, in conflict) are listed at the top, and
+// leaving the page while there are any warns first.
 "use strict";
 
 (function () {
@@ -13,6 +16,7 @@
   const FIRST_RETRY_MS = 1000;
   const MAX_RETRY_MS = 30000;
   const MAX_UNCONFIRMED = 5;
+  const KEEPALIVE_BYTES = 60000;
   const TEXT_TYPES = new Set(["text", "textarea", "url", "email", "search"]);
 
   function readStore() {
@@ -69,6 +73,18 @@
     });
   }
 
+  function needsReason(question) {
+    const na = question.querySelector("input[data-meaning=na]:checked");
+    const reason = question.querySelector("[data-field=reason]");
+    return Boolean(na && reason && !reason.value.trim());
+  }
+
+  function questionNumber(question) {
+    const number = question.querySelector(".q-number");
+    const text = number ? number.textContent.replace(".", "").trim() : "";
+    return text ? `Question ${text}` : "A question";
+  }
+
   function setVersion(pairs, version) {
     pairs.forEach(function (pair) {
       if (pair[0].endsWith("-version")) pair[1] = String(version);
@@ -86,16 +102,24 @@
       this.inflight = new Set(); // urls with a request on the way
       this.again = new Set(); // urls edited while their request was on the way
       this.retries = new Map(); // url -> {attempt, timer}
+      this.refusals = new Map(); // url -> {id, message}: refused and not edited since
+      this.warning = document.getElementById("leave-warning");
+      this.leaving = false; // set when the person chose to leave (or saves the whole form)
       this.signedOut = false;
       this.seq = Date.now();
       form.addEventListener("change", (event) => this.edited(event, true));
       form.addEventListener("input", (event) => this.edited(event, false));
+      form.addEventListener("focusout", (event) => this.leftField(event));
       form.addEventListener("click", (event) => this.clicked(event));
+      form.addEventListener("submit", () => this.leave()); // the server reports what it refused
+      document.addEventListener("click", (event) => this.linkClicked(event));
+      window.addEventListener("beforeunload", (event) => this.beforeUnload(event));
       window.addEventListener("online", () => this.sendAll());
       window.addEventListener("pagehide", () => this.flushTyping());
       document.addEventListener("visibilitychange", () => {
         if (document.visibilityState === "hidden") this.flushTyping();
       });
+      this.refusedOnLoad();
       this.restore();
     }
 
@@ -124,8 +148,21 @@
         this.typing.delete(url);
         this.remember(question);
         this.send(url);
-        this.lastChoice = el;
       }
+    }
+
+    leftField(event) {
+      // The person had the chance to give a reason and left the field empty: now say so.
+      const el = event.target;
+      const question = el.closest("[data-question]");
+      if (!question || el.dataset.field !== "reason" || !needsReason(question)) return;
+      if (question.contains(event.relatedTarget)) {
+        const next = event.relatedTarget;
+        if (next.dataset.field === "reason" || next.closest("[data-field=choices]")) return;
+      }
+      this.status(question, "Not saved: say briefly why this question does not apply.", "refused");
+      this.markInvalid(question, "reason");
+      this.updateSummary();
     }
 
     urlOf(question) {
@@ -152,16 +189,24 @@
         pairs: fieldPairs(question),
         seq: this.seq,
         conflict: false,
+        // "Not applicable" with no reason yet: kept, but not sent until the reason is given.
+        waiting: needsReason(question),
         // Values sent earlier whose reply never came: if one of them reached the server, the
         // server must not take it for someone else's change.
         sent: all[url] ? all[url].sent || [] : [],
       };
       writeStore(all);
+      this.refusals.delete(url); // edited since: whatever is said about it comes from the new send
+      this.clearError(question);
       // "Saved" no longer holds for what is on screen; the status says so again once it does.
-      const status = question.querySelector(".save-status");
-      if (status && status.dataset.state === "saved") {
-        status.dataset.state = "pending";
-        status.textContent = "";
+      if (all[url].waiting) {
+        this.status(question, "Not saved yet: give the reason for “Not applicable” below.", "waiting");
+      } else {
+        const status = question.querySelector(".save-status");
+        if (status && status.dataset.state !== "pending") {
+          status.dataset.state = "pending";
+          status.textContent = "";
+        }
       }
     }
 
@@ -176,7 +221,11 @@
         const here = question && this.urlOf(question) === url;
         if (here) {
           applyPairs(question, entry.pairs);
-          this.status(question, "Not saved yet, sending again…", "pending");
+          if (entry.waiting) {
+            this.status(question, "Not saved yet: give the reason for “Not applicable” below.", "waiting");
+          } else {
+            this.status(question, "Not saved yet, sending again…", "pending");
+          }
         }
         // A conflict waits for a choice; sent again where it can be shown, it asks again.
         if (!entry.conflict || here) this.send(url);
@@ -187,7 +236,7 @@
     sendAll() {
       const all = readStore();
       Object.keys(all).forEach((url) => {
-        if (all[url].user === this.user && !all[url].conflict) this.send(url);
+        if (all[url].user === this.user && !all[url].conflict && !all[url].waiting) this.send(url);
       });
     }
 
@@ -198,7 +247,10 @@
       }
       const all = readStore();
       const entry = all[url];
-      if (!entry) return;
+      if (!entry || entry.waiting) {
+        this.updateSummary();
+        return;
+      }
       const unconfirmed = (entry.sent || []).slice(-MAX_UNCONFIRMED);
       entry.sent = unconfirmed.concat([entry.pairs]).slice(-MAX_UNCONFIRMED);
       writeStore(all);
@@ -212,6 +264,8 @@
         method: "POST",
         credentials: "same-origin",
         redirect: "manual",
+        // Small enough, the request outlives the page: leaving right after an edit loses nothing.
+        keepalive: body.toString().length < KEEPALIVE_BYTES,
         headers: {
           "X-CSRFToken": csrfToken(),
           "HX-Request": "true",
@@ -262,6 +316,7 @@
       }
       writeStore(all);
       this.retries.delete(url);
+      this.refusals.delete(url);
       this.signedOut = false;
       const question = document.getElementById(entry.id);
       if (!question || this.urlOf(question) !== url) return;
@@ -271,6 +326,7 @@
       const statusElement = question.querySelector(".save-status");
       statusElement.dataset.state = "saved";
       window.htmx.swap(statusElement, html, { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
+      renumber(this.form);
     }
 
     failed(url, entry, retryAfterSeconds) {
@@ -302,20 +358,32 @@
       if (all[url] && all[url].seq === entry.seq) delete all[url];
       writeStore(all);
       this.retries.delete(url);
+      this.refusals.set(url, { id: entry.id, page: entry.page, message: message });
       const question = document.getElementById(entry.id);
-      if (!question) return;
+      if (question && this.urlOf(question) === url) this.markInvalid(question, field);
       this.statusFor(entry, `Not saved: ${message}`, "refused");
+    }
+
+    markInvalid(question, field) {
       const statusId = question.querySelector(".save-status").id;
-      const inputs = question.querySelectorAll(`[data-field=${field}] input, [data-field=${field}]`);
+      const known = ["choices", "text", "note", "reason", "evidence"].includes(field);
+      const name = known ? field : "choices";
+      const inputs = question.querySelectorAll(`[data-field=${name}] input, [data-field=${name}]`);
       inputs.forEach(function (el) {
         if (el.tagName === "DIV") return;
         el.setAttribute("aria-invalid", "true");
         el.setAttribute("aria-describedby", statusId);
       });
-      if (field === "reason" && this.lastChoice && question.contains(this.lastChoice)) {
-        const reason = question.querySelector("[data-field=reason]");
-        if (reason) reason.focus();
-      }
+    }
+
+    refusedOnLoad() {
+      // A section saved as a whole came back with refusals: they are not saved either.
+      this.form.querySelectorAll("[data-question]").forEach((question) => {
+        const error = question.querySelector(".field-error, .conflict");
+        if (!error) return;
+        const text = error.classList.contains("conflict") ? "someone else changed it" : error.textContent;
+        this.refusals.set(this.urlOf(question), { id: question.id, page: window.location.pathname, message: text });
+      });
     }
 
     conflicted(url, entry, html) {
@@ -367,10 +435,12 @@
       const all = readStore();
       delete all[url];
       writeStore(all);
+      this.refusals.delete(url);
       fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
         .then((response) => (response.ok ? response.text() : Promise.reject(response)))
         .then((html) => {
           window.htmx.swap(question, html, { swapStyle: "outerHTML", swapDelay: 0, settleDelay: 0 });
+          renumber(this.form);
           const fresh = document.getElementById(question.id);
           if (fresh) this.status(fresh, "Their answer is shown and kept.", "saved");
         })
@@ -402,34 +472,195 @@
       });
     }
 
+    // What is not saved ------------------------------------------------------------------
+
+    problems() {
+      // Answers that will not be saved without the person: refused, waiting for a reason, or
+      // in conflict. [{url, id, page, why}]
+      const found = new Map();
+      this.refusals.forEach((refusal, url) => {
+        found.set(url, { url: url, id: refusal.id, page: refusal.page, why: refusal.message });
+      });
+      const all = readStore();
+      Object.keys(all).forEach((url) => {
+        const entry = all[url];
+        if (entry.user !== this.user) return;
+        if (entry.waiting) found.set(url, { url: url, id: entry.id, page: entry.page, why: "needs a reason for “Not applicable”" });
+        else if (entry.conflict) found.set(url, { url: url, id: entry.id, page: entry.page, why: "someone else changed it; choose an answer" });
+      });
+      // A reason left empty after the chance to type it is shown as refused on the page.
+      this.form.querySelectorAll(".save-status[data-state=refused]").forEach((status) => {
+        const question = status.closest("[data-question]");
+        const url = this.urlOf(question);
+        if (!found.has(url)) found.set(url, { url: url, id: question.id, page: window.location.pathname, why: status.textContent.replace(/^Not saved: /, "") });
+      });
+      return Array.from(found.values());
+    }
+
+    here(item) {
+      return item.page === window.location.pathname && document.getElementById(item.id) !== null;
+    }
+
+    unsavedHere() {
+      // Problems on this page, and answers of this page not acknowledged yet.
+      const all = readStore();
+      const pending = Object.keys(all).filter(
+        (url) => all[url].user === this.user && all[url].page === window.location.pathname,
+      );
+      return this.problems().filter((item) => this.here(item)).length + pending.length + this.typing.size;
+    }
+
+    problemLink(item) {
+      const link = document.createElement("a");
+      const here = this.here(item);
+      link.href = here ? `#${item.id}` : `${item.page}#${item.id}`;
+      link.textContent = here ? questionNumber(document.getElementById(item.id)) : "An answer on another page";
+      if (here) {
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          this.focusQuestion(document.getElementById(item.id));
+        });
+      }
+      return link;
+    }
+
+    focusQuestion(question) {
+      const target =
+        (needsReason(question) && question.querySelector("[data-field=reason]")) ||
+        question.querySelector("[aria-invalid=true], .conflict [data-conflict]") ||
+        question.querySelector("input:not([type=hidden]), textarea");
+      if (target) target.focus();
+      question.scrollIntoView({ block: "center" });
+    }
+
+    problemList(problems) {
+      const list = document.createElement("ul");
+      list.className = "mb-0";
+      problems.forEach((item) => {
+        const li = document.createElement("li");
+        li.append(this.problemLink(item), `: ${item.why}`);
+        list.append(li);
+      });
+      return list;
+    }
+
     updateSummary() {
       if (!this.summary) return;
       const all = readStore();
-      const waiting = Object.keys(all).filter((url) => all[url].user === this.user).length;
+      const pending = Object.keys(all).filter((url) => all[url].user === this.user && !all[url].waiting && !all[url].conflict);
+      const problems = this.problems();
       let state = "saved";
-      if (this.signedOut && waiting) state = "signed-out";
-      else if (this.inflight.size) state = "saving";
-      else if (waiting) state = "retrying";
-      const signature = `${state}:${waiting}`;
+      if (this.signedOut && pending.length) state = "signed-out";
+      else if (problems.length) state = "attention";
+      else if (this.inflight.size || this.typing.size) state = "saving";
+      else if (pending.length) state = "retrying";
+      const signature = `${state}:${pending.length}:${problems.map((p) => p.url + p.why).join("|")}`;
       if (this.summary.dataset.signature === signature) return; // keep focus and links in place
       this.summary.dataset.signature = signature;
       this.summary.dataset.state = state;
       this.summary.replaceChildren();
-      const plural = waiting === 1 ? "" : "s";
+      const count = (n) => `${n} answer${n === 1 ? "" : "s"}`;
       if (state === "signed-out") {
         const link = document.createElement("a");
         const next = window.location.pathname + window.location.search;
         link.href = `${this.loginUrl}?next=${encodeURIComponent(next)}`;
+        link.dataset.leaveOk = "";
         link.textContent = "sign in again";
-        this.summary.append(`You are signed out. ${waiting} answer${plural} kept on this device until you `, link, ".");
+        this.summary.append(`You are signed out. ${count(pending.length)} kept on this device until you `, link, ".");
+      } else if (state === "attention") {
+        this.summary.append(`${count(problems.length)} not saved:`, this.problemList(problems));
       } else if (state === "saving") {
         this.summary.append("Saving…");
       } else if (state === "retrying") {
-        this.summary.append(`${waiting} answer${plural} not saved yet; retrying.`);
+        this.summary.append(`${count(pending.length)} not saved yet; retrying.`);
       } else {
         this.summary.append("All answers are saved.");
       }
     }
+
+    // Leaving -------------------------------------------------------------------------------
+
+    linkClicked(event) {
+      const link = event.target.closest("a[href]");
+      if (!link || this.leaving || event.defaultPrevented) return;
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if (link.target === "_blank" || link.hasAttribute("download") || "leaveOk" in link.dataset) return;
+      if (link.closest("[data-conflict], #leave-warning")) return;
+      const target = new URL(link.href, window.location.href);
+      if (target.pathname === window.location.pathname && target.search === window.location.search) return;
+      const problems = this.problems().filter((item) => this.here(item));
+      if (!problems.length) {
+        this.leave(); // answers still on their way are kept and sent by the next page
+        return;
+      }
+      event.preventDefault();
+      this.warn(problems, target.href);
+    }
+
+    warn(problems, href) {
+      if (!this.warning) return;
+      const heading = document.createElement("p");
+      heading.className = "fw-semibold mb-1";
+      heading.textContent = `${problems.length === 1 ? "This answer is" : `These ${problems.length} answers are`} not saved and will be lost if you leave:`;
+      const stay = document.createElement("button");
+      stay.type = "button";
+      stay.className = "btn btn-sm btn-primary";
+      stay.textContent = "Stay and fix";
+      stay.addEventListener("click", () => {
+        this.warning.hidden = true;
+        this.focusQuestion(document.getElementById(problems[0].id));
+      });
+      const leave = document.createElement("a");
+      leave.className = "btn btn-sm btn-outline-dark";
+      leave.href = href;
+      leave.textContent = "Leave without saving";
+      leave.addEventListener("click", () => {
+        this.discard(problems);
+        this.leave();
+      });
+      const actions = document.createElement("div");
+      actions.className = "d-flex gap-2 mt-2";
+      actions.append(stay, leave);
+      this.warning.replaceChildren(heading, this.problemList(problems), actions);
+      this.warning.hidden = false;
+      this.warning.focus();
+    }
+
+    discard(problems) {
+      // The person chose to leave these answers unsaved: forget them on this device too.
+      const all = readStore();
+      problems.forEach((item) => {
+        delete all[item.url];
+        this.refusals.delete(item.url);
+      });
+      writeStore(all);
+    }
+
+    leave() {
+      // The browser asks before leaving unless the person already chose to go; a navigation
+      // that does not happen after all (stopped, or a download) asks again next time.
+      this.leaving = true;
+      setTimeout(() => {
+        this.leaving = false;
+      }, 1000);
+    }
+
+    beforeUnload(event) {
+      if (this.leaving || !this.unsavedHere()) return;
+      event.preventDefault();
+      event.returnValue = ""; // older browsers ask only when a value is set
+    }
+  }
+
+  function renumber(form) {
+    // Questions that do not apply take no number; numbers shift when an answer changes that.
+    let number = 0;
+    form.querySelectorAll("[data-question]").forEach((question) => {
+      const span = question.querySelector(".q-number");
+      if (question.hidden || !span) return;
+      number += 1;
+      span.textContent = `${number}.`;
+    });
   }
 
   function start() {

@@ -83,7 +83,13 @@ def test_every_kind_of_page_passes_axe(
         "radio", name="Not applicable"
     ).check()
     expect(page.locator("#q__mini-maturity__requirements .save-status")).to_contain_text(
-        "Not saved"
+        "Not saved yet"
+    )
+    assert_accessible(page, "section with an answer waiting for its reason")
+    page.get_by_label("Why does this question not apply?").focus()
+    page.keyboard.press("Tab")  # leaves the reason empty: refused
+    expect(page.locator("#q__mini-maturity__requirements .save-status")).to_contain_text(
+        "Not saved: say briefly why"
     )
     assert_accessible(page, "section with a refused answer")
     page.goto(f"{base}/assessments/{assessment.pk}/review/")
