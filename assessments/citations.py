@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 BASES = ("stated", "adapted", "practice", "policy")
 # Surnames of more than one word, which the last word alone would cut short.
@@ -30,10 +31,19 @@ _SEPARATORS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 ORGANISATION_WORDS = 4  # a name this long is a body, not a person
 
 
-@dataclass(frozen=True)
-class CitedSource:
+class Citable(Protocol):
     """What a lead-in needs to know of a source, as `fixtures/sources.yaml` gives it."""
 
+    @property
+    def kind(self) -> str: ...
+    @property
+    def authors(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class CitedSource:
     kind: str
     authors: str
     title: str
@@ -74,7 +84,7 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") and not name.endswith("et al.") else f"{name}'s"
 
 
-def _named(source: CitedSource) -> tuple[str, bool]:
+def _named(source: Citable) -> tuple[str, bool]:
     """How the source is named in a sentence, and whether that name is one author."""
     names = author_names(source.authors)
     if not names:
@@ -85,8 +95,8 @@ def _named(source: CitedSource) -> tuple[str, bool]:
 def lead_in(
     *,
     basis: str,
-    source: CitedSource,
-    linked_from: CitedSource | None = None,
+    source: Citable,
+    linked_from: Citable | None = None,
     addressee: str = "governments",
 ) -> str:
     """The words that introduce a citation of `source` for a practice of this basis."""
@@ -103,3 +113,18 @@ def lead_in(
         essay, _one = _named(linked_from)
         return f"From {source.title}, which {_possessive(essay)} essay links to"
     raise ValueError(f"unknown basis {basis!r}: use one of {', '.join(BASES)}")
+
+
+def cited_as(
+    *, basis: str, source: Citable | None, quote: str = "", linked_from: Citable | None = None
+) -> str:
+    """The lead-in with the quoted phrase, as shown before a citation ("Sellitto states: “…”");
+    "" when the basis is not known (results stored before bases existed) or the source is."""
+    if not basis or source is None or (basis == "policy" and linked_from is None):
+        return ""
+    lead = lead_in(basis=basis, source=source, linked_from=linked_from)
+    if not quote:
+        return lead
+    if basis == "practice":
+        return f"{lead} (\u201c{quote}\u201d)"
+    return f"{lead}: \u201c{quote}\u201d"

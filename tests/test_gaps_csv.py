@@ -58,6 +58,15 @@ def test_gap_rows_are_defused_and_ordered_critical_first(
     for row in found:
         for cell in row.values():
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\0", "\r")), cell
+    cited = {r["question"]: (r["basis"], r["cited as"]) for r in found}
+    assert cited["requirements"] == (
+        "stated",
+        "Moës et al. state: \u201crather than retrofitting them later\u201d",
+    )
+    assert cited["red-team"] == (
+        "policy",
+        "From Anthropic's Responsible Scaling Policy, which Sellitto's essay links to",
+    )
     priorities = [float(r["priority"]) for r in found[2:]]
     assert priorities == sorted(priorities, reverse=True)
     assert "周辉" in next(r["source"] for r in found if r["question"] == "permit-held")

@@ -256,3 +256,26 @@ def test_render_report_command_refuses_an_unknown_id(db: None, tmp_path: Path) -
     with pytest.raises(CommandError, match="No assessment with id 987654"):
         call_command("render_report", "987654", "-o", str(output))
     assert not output.exists()
+
+
+def test_each_gap_cites_its_source_worded_by_the_basis_of_its_practice(reports: Rendered) -> None:
+    text = squeezed("\n".join(reports.submitted_pages))
+    results = reports.submitted_results
+    bases = {gap.basis for gap in results.gaps}
+    assert {"stated", "practice", "adapted"} <= bases
+    for gap in results.gaps:
+        worded = results.cited_as(gap)
+        assert worded, gap.question
+        assert squeezed(worded) in text, worded
+    policy = next(g for g in results.gaps if g.basis == "policy")
+    assert results.cited_as(policy).startswith(
+        "From Anthropic's Responsible Scaling Policy, which Sellitto's essay links to"
+    )
+    stated = next(g for g in results.gaps if g.basis == "stated" and g.source == "sellitto")
+    assert results.cited_as(stated) == f"Sellitto states: \u201c{stated.quote}\u201d"
+
+
+def test_the_method_counts_questions_by_basis_for_each_framework(reports: Rendered) -> None:
+    text = squeezed("\n".join(reports.submitted_pages))
+    assert squeezed("Questions by basis") in text
+    assert squeezed("Framework Stated Adapted Practice Policy Questions") in text

@@ -101,6 +101,19 @@ def test_results_page_shows_scores_tier_gates_and_gaps(
     assert "Critical: permit-related" in page
 
 
+def test_each_gap_cites_its_source_worded_by_the_basis_of_its_practice(
+    client: Client, assessment: Assessment, viewer: User
+) -> None:
+    client.force_login(viewer)
+    page = client.get(reverse("assessment_results", args=[assessment.pk])).content.decode()
+    assert "Moës et al. state: “rather than retrofitting them later”. Source:" in page
+    assert (
+        "From Anthropic&#x27;s Responsible Scaling Policy, which Sellitto&#x27;s essay links to. "
+        "Source: Anthropic, “Anthropic&#x27;s Responsible Scaling Policy”" in page
+    )
+    assert "Practice in the area Moës et al. name" in page
+
+
 def test_results_page_draws_accessible_svg_without_inline_style(
     client: Client, assessment: Assessment, assessor: User
 ) -> None:

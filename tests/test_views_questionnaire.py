@@ -59,7 +59,8 @@ def test_section_page_shows_each_question_as_a_fieldset_with_its_citation(
     assert html.count("<fieldset") == 1  # the other question does not apply yet
     assert "<legend" in html
     assert "Are safety requirements written down before development starts?" in html
-    assert "rather than retrofitting them later" in html  # the quoted phrase
+    # The quoted phrase, introduced by what the essay does with the practice (its basis).
+    assert "Moës et al. state: “rather than retrofitting them later”." in html
     assert "pp. 17-19" in html  # the primary source's pages
     assert 'id="q__mini-maturity__reviews" data-question' in html
     assert f'data-answer-url="/assessments/{draft.pk}/answers/"' in html

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from assessments.charts import radar
+from assessments.citations import BASES
 from assessments.models import Assessment
 from assessments.scoring.results import (
     GATE_BLOCKING,
@@ -163,6 +165,7 @@ class GapEntry:
     section_title: str
     source_ref: SourceRef | None
     supporting_refs: tuple[SourceRef, ...]
+    cited_as: str  # the citation's lead-in and quote, worded by the practice's basis
 
     @property
     def anchor(self) -> str:
@@ -237,6 +240,7 @@ def _gap_entries(
             section_title=sections.get((gap.framework, gap.section), gap.section),
             source_ref=_ref(gap.source, refs),
             supporting_refs=_refs(gap.supporting, refs),
+            cited_as=results.cited_as(gap),
         )
         for rank, gap in enumerate(results.gaps, start=1)
     )
@@ -263,6 +267,31 @@ def _chapter(
 
 
 # Everything the template reads ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BasisRow:
+    """How many of a framework's questions rest on each basis (docs/question-bank.md)."""
+
+    framework: str
+    version: str
+    counts: tuple[int, ...]  # in the order of BASES
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def basis_rows(bank: Bank) -> list[BasisRow]:
+    """The counts by basis of every framework the assessment uses (the profile has none)."""
+    rows = []
+    for framework in bank.frameworks:
+        if framework.kind == PROFILE:
+            continue
+        tally = Counter(q.basis for q in framework.questions)
+        counts = tuple(tally[b] for b in BASES)
+        rows.append(BasisRow(framework.name, framework.version, counts))
+    return rows
 
 
 def _section_titles(bank: Bank) -> dict[QRef, str]:
@@ -301,6 +330,8 @@ def report_context(
         "manifest": manifest.to_json(),
         "manifest_json": json.dumps(manifest.to_json(), sort_keys=True, ensure_ascii=False),
         "versions": [(f.name, f.version) for f in bank.frameworks if f.kind != PROFILE],
+        "bases": BASES,
+        "basis_rows": basis_rows(bank),
         "profile_version": next((f.version for f in bank.frameworks if f.kind == PROFILE), ""),
     }
 

@@ -27,6 +27,8 @@ GAP_COLUMNS = [
     "source",
     "quote",
     "supporting",
+    "basis",
+    "cited as",
 ]
 
 
@@ -36,7 +38,7 @@ def csv_safe(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def gap_row(rank: int, gap: Gap, source: str) -> list[str]:
+def gap_row(rank: int, gap: Gap, source: str, cited_as: str) -> list[str]:
     answer = gap.answer
     row = [
         rank,
@@ -56,6 +58,8 @@ def gap_row(rank: int, gap: Gap, source: str) -> list[str]:
         source,
         gap.quote,
         "; ".join(gap.supporting),
+        gap.basis,
+        cited_as,
     ]
     return [csv_safe(cell) for cell in row]
 
@@ -65,7 +69,8 @@ def gap_rows(results: Results) -> list[list[str]]:
     rows = []
     for rank, gap in enumerate(results.gaps, start=1):
         cited = results.source(gap.source)
-        rows.append(gap_row(rank, gap, cited.citation if cited else gap.source))
+        citation = cited.citation if cited else gap.source
+        rows.append(gap_row(rank, gap, citation, results.cited_as(gap)))
     return rows
 
 

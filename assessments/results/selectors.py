@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from django.db.models import Q
+
 from assessments.models import Assessment, Source
 from assessments.scoring.engine import score
 from assessments.scoring.results import CitedSource, Results
@@ -30,7 +32,11 @@ def results_for_assessment(assessment: Assessment, *, live: bool = False) -> Res
 
 def cited_sources(keys: Iterable[str]) -> tuple[CitedSource, ...]:
     """Citation, title, authors and pages of each source, in the report's order (one query)."""
-    sources = Source.objects.filter(key__in=list(keys)).order_by("order", "key")
+    wanted = list(keys)
+    # With the essays that link to a cited external document: a citation worded by its basis
+    # names them ("… which Sellitto's essay links to").
+    linking = Source.objects.filter(key__in=wanted).exclude(linked_from="").values("linked_from")
+    sources = Source.objects.filter(Q(key__in=wanted) | Q(key__in=linking)).order_by("order", "key")
     return tuple(
         CitedSource(
             key=s.key,
@@ -41,6 +47,7 @@ def cited_sources(keys: Iterable[str]) -> tuple[CitedSource, ...]:
             pages=s.pages,
             kind=s.kind,
             url=s.url,
+            linked_from=s.linked_from,
         )
         for s in sources
     )

@@ -86,6 +86,8 @@ def find_gaps(
                 source=question.source,
                 quote=question.quote,
                 supporting=question.supporting,
+                basis=question.basis,
+                finding=question.finding,
             )
         )
     gaps.sort(key=lambda g: (not g.critical, -g.priority, order[(g.framework, g.question)]))

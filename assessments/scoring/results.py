@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assessments.citations import cited_as
+
 from .numbers import from_percent, percent
 from .progress import Progress
 from .verdicts import JSON, GatesResult, TierResult, strings
@@ -232,6 +234,8 @@ class Gap:
     source: str
     quote: str
     supporting: tuple[str, ...]
+    basis: str = ""  # how the practice relates to the source (docs/question-bank.md)
+    finding: str = ""  # the gap as a statement; "" in snapshots taken before findings existed
 
     @property
     def critical(self) -> bool:
@@ -254,6 +258,8 @@ class Gap:
             "source": self.source,
             "quote": self.quote,
             "supporting": list(self.supporting),
+            "basis": self.basis,
+            "finding": self.finding,
         }
 
     @classmethod
@@ -273,6 +279,8 @@ class Gap:
             source=data.get("source", ""),
             quote=data.get("quote", ""),
             supporting=strings(data.get("supporting")),
+            basis=data.get("basis", ""),
+            finding=data.get("finding", ""),
         )
 
 
@@ -319,6 +327,7 @@ class CitedSource:
     pages: str = ""
     kind: str = ""
     url: str = ""
+    linked_from: str = ""  # external documents: the essay that links to it
 
     def to_json(self) -> JSON:
         return {
@@ -329,6 +338,7 @@ class CitedSource:
             "pages": self.pages,
             "kind": self.kind,
             "url": self.url,
+            "linked_from": self.linked_from,
         }
 
     @classmethod
@@ -345,6 +355,7 @@ class CitedSource:
             pages=data.get("pages", ""),
             kind=data.get("kind", ""),
             url=data.get("url", ""),
+            linked_from=data.get("linked_from", ""),
         )
 
 
@@ -382,6 +393,13 @@ class Results:
 
     def source(self, key: str) -> CitedSource | None:
         return next((s for s in self.sources if s.key == key), None)
+
+    def cited_as(self, gap: Gap) -> str:
+        """The gap's citation introduced by its basis ("Sellitto states: “…”"); "" when these
+        results do not know the basis (stored before bases existed) or the source."""
+        source = self.source(gap.source)
+        linked = self.source(source.linked_from) if source and source.linked_from else None
+        return cited_as(basis=gap.basis, source=source, quote=gap.quote, linked_from=linked)
 
     def to_json(self) -> JSON:
         """The JSON-ready shape of docs/results-format.md."""

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from django.db.models import Q
 from django.template import engines
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from assessments.citations import cited_as
 from assessments.forms import answer_name
 from assessments.models import Assessment, Source
 from assessments.scoring.progress import Progress
@@ -67,6 +69,7 @@ class QuestionItem:
     version: int
     source: str = ""
     supporting: tuple[str, ...] = ()
+    cited_as: str = ""  # the lead-in and quote, worded by the practice's basis
     reference: Mapping[str, Any] = field(default_factory=lambda: NOTHING)  # shared, read-only
     errors: Mapping[str, str] = field(default_factory=lambda: NO_ERRORS)
     conflict: Conflict | None = None
@@ -159,13 +162,15 @@ def question_item(
     number: int | None,
     stored: StoredAnswer | None,
     applicable: bool,
-    citations: Mapping[str, str] | None = None,
+    citations: Mapping[str, Source] | None = None,
     reference: Mapping[str, Any] | None = None,
 ) -> QuestionItem:
     """The view of one question with its stored answer (if any) and its citations (by source
     key: see citations_for)."""
     answer = stored.value if stored else EMPTY
     citations = citations or {}
+    source = citations.get(question.source)
+    linked = citations.get(source.linked_from) if source and source.linked_from else None
     return QuestionItem(
         question=question,
         dom_id=dom_id(question.ref),
@@ -174,8 +179,11 @@ def question_item(
         applicable=applicable,
         answer=answer,
         version=stored.version if stored else 0,
-        source=citations.get(question.source, ""),
-        supporting=tuple(citations[k] for k in question.supporting if k in citations),
+        source=source.citation() if source else "",
+        supporting=tuple(citations[k].citation() for k in question.supporting if k in citations),
+        cited_as=cited_as(
+            basis=question.basis, source=source, quote=question.quote, linked_from=linked
+        ),
         reference=_reference_for(question, reference) if reference else NOTHING,
     )
 
@@ -201,9 +209,12 @@ def _reference_for(question: BankQuestion, reference: Mapping[str, Any]) -> dict
     return shown
 
 
-def citations_for(questions: Iterable[BankQuestion]) -> dict[str, str]:
-    """The citation of every source the questions cite, by source key, in one query."""
-    return {s.key: s.citation() for s in Source.objects.filter(key__in=source_keys(questions))}
+def citations_for(questions: Iterable[BankQuestion]) -> dict[str, Source]:
+    """Every source the questions cite, and the essays that link to the external ones (a
+    citation worded by its basis names them), by source key, in one query."""
+    keys = source_keys(questions)
+    linking = Source.objects.filter(key__in=keys).exclude(linked_from="").values("linked_from")
+    return {s.key: s for s in Source.objects.filter(Q(key__in=keys) | Q(key__in=linking))}
 
 
 def source_keys(questions: Iterable[BankQuestion]) -> set[str]:

@@ -109,6 +109,7 @@ class GapShown:
     gap: Gap
     framework_name: str
     citation: str
+    cited_as: str  # the citation's lead-in and quote, worded by the practice's basis
 
 
 def results_context(assessment: Assessment, results: Results) -> dict[str, Any]:
@@ -121,7 +122,7 @@ def results_context(assessment: Assessment, results: Results) -> dict[str, Any]:
     for gap in results.gaps:
         cited = results.source(gap.source)
         name = results.framework_name(gap.framework)
-        gaps.append(GapShown(gap, name, cited.citation if cited else ""))
+        gaps.append(GapShown(gap, name, cited.citation if cited else "", results.cited_as(gap)))
     return {
         "assessment": assessment,
         "results": results,
