@@ -116,10 +116,30 @@ def test_results_read_back_from_their_json_give_the_same_json(assessment: Assess
     assert Results.from_json(computed).to_json() == computed
 
 
+# Fields results gained after the first snapshots were stored; those snapshots read them as "".
+ADDED_SINCE_THE_FIRST_SHAPE = {"basis", "finding", "linked_from"}
+
+
+def without_added_fields(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {
+            k: without_added_fields(v)
+            for k, v in data.items()
+            if k not in ADDED_SINCE_THE_FIRST_SHAPE
+        }
+    if isinstance(data, list):
+        return [without_added_fields(v) for v in data]
+    return data
+
+
 def test_a_snapshot_stored_in_the_first_shape_reads_back_unchanged() -> None:
     snapshot = json.loads(SNAPSHOT.read_text())
     results = Results.from_json(snapshot)
-    assert results.to_json() == snapshot
+    stored_again = results.to_json()
+    assert without_added_fields(stored_again) == snapshot
+    assert {g["basis"] for g in stored_again["gaps"]} == {""}
+    assert {g["finding"] for g in stored_again["gaps"]} == {""}
+    assert all(results.cited_as(gap) == "" for gap in results.gaps)
     assert results.overall == snapshot["overall"]["score"]
     assert [g.question for g in results.gaps] == [g["question"] for g in snapshot["gaps"]]
     gates = results.framework("mini-gate").gates
