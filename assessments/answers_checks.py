@@ -19,6 +19,7 @@ from .models import FrameworkVersion, Question
 
 FILE_OVERHEAD_BYTES = 64_000  # the format's own keys, framework labels, indentation
 ANSWER_OVERHEAD_BYTES = 2_000  # one answer's keys, framework and question keys, indentation
+FORM_OVERHEAD_BYTES = 64_000  # the multipart envelope of the upload form
 
 
 def answers_file_max_bytes() -> int:
@@ -27,6 +28,11 @@ def answers_file_max_bytes() -> int:
     per_answer = answer_max_characters() * MAX_JSON_BYTES_PER_CHARACTER + ANSWER_OVERHEAD_BYTES
     system = (MAX_SYSTEM_NAME + MAX_SYSTEM_DESCRIPTION) * MAX_JSON_BYTES_PER_CHARACTER
     return FILE_OVERHEAD_BYTES + system + questions * per_answer
+
+
+def answers_upload_max_bytes() -> int:
+    """The largest request the answers upload takes: the largest file and the form around it."""
+    return answers_file_max_bytes() + FORM_OVERHEAD_BYTES
 
 
 def system_problem(name: str, description: str) -> str | None:

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than its URL takes is refused before anything reads it.
+    "govcheck.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,6 +132,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # production sets PROXY_COUNT to the number of appending proxies in front (prod.py, README).
 PROXY_COUNT = 0
 AXES_CLIENT_IP_CALLABLE = "govcheck.client_address.client_address"
+AXES_USERNAME_CALLABLE = "govcheck.client_address.throttled_username"
 
 # One cache for every app server: a table in the shared database (manage.py createcachetable).
 CACHES = {
@@ -142,6 +145,11 @@ CACHES = {
 # A section saved without JavaScript sends five or six fields a question (options, note,
 # evidence, reason, version): Django's default of 1,000 fields refused sections of about 200.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
+# The largest request body any URL takes (the answers upload takes the largest file the question
+# bank can need: assessments/answers_checks.py). Bodies over it are refused with 413 before they
+# are read (govcheck/middleware.py); the reverse proxy should refuse them too (README, "Limits").
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(5 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 # Reports render off the request path: a worker (manage.py run_worker) takes queued tasks,
 # recycling its process after so many renders and stopping any render that runs too long or
