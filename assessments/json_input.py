@@ -43,8 +43,9 @@ def json_read(raw: str | bytes, *, max_bytes: int, max_depth: int = MAX_DEPTH) -
     return data
 
 
-def json_check(data: Any, *, max_depth: int = MAX_DEPTH) -> None:
-    """Refuse nesting deeper than `max_depth` and text (keys too) holding a lone surrogate."""
+def json_check(data: Any, *, max_depth: int = MAX_DEPTH, refuse_null: bool = False) -> None:
+    """Refuse nesting deeper than `max_depth` and text (keys too) holding a lone surrogate or,
+    with `refuse_null`, a null character (which PostgreSQL cannot store, in text or JSON)."""
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
@@ -55,6 +56,8 @@ def json_check(data: Any, *, max_depth: int = MAX_DEPTH) -> None:
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
             stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, str) and refuse_null and "\x00" in value:
+            raise JSONRefused("The file holds text with a null character (\\u0000).")
         elif isinstance(value, str) and not encodable(value):
             raise JSONRefused(
                 "The file holds text with an invalid character (a lone surrogate such as "
