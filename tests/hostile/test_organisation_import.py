@@ -22,7 +22,7 @@ Document = dict[str, Any]
 
 @pytest.fixture
 def document(populated: Organisation) -> Document:  # noqa: F811
-    exported = _export("acme")
+    exported: Document = _export("acme")
     exported["organisation"]["slug"] = "acme-copy"  # imports beside the original
     return exported
 
