@@ -158,6 +158,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 GOVCHECK_REPORT_TIME_LIMIT = int(os.environ.get("GOVCHECK_REPORT_TIME_LIMIT", "120"))  # seconds
 GOVCHECK_WORKER_MEMORY_LIMIT = int(os.environ.get("GOVCHECK_WORKER_MEMORY_LIMIT", "1536"))  # MB
 GOVCHECK_WORKER_MAX_TASKS = int(os.environ.get("GOVCHECK_WORKER_MAX_TASKS", "50"))
+# Renders one organisation may have queued or running at once; the worker takes every
+# organisation's first waiting render before anyone's second (services/reports.py).
+GOVCHECK_REPORTS_PER_ORGANISATION = int(os.environ.get("GOVCHECK_REPORTS_PER_ORGANISATION", "5"))
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
