@@ -16,6 +16,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .answers_checks import answers_file_max_bytes, system_problem
+from .json_input import JSONRefused, json_read
 from .models import Assessment, Framework, FrameworkVersion, Organisation
 from .scoring.types import PROFILE, AnswerValue
 from .selectors import answers_for_assessment, bank_for_assessment, pinned_versions
@@ -27,7 +29,6 @@ FORMAT_VERSION = 1
 TOP_FIELDS = ("format", "version", "system", "frameworks", "answers")
 SYSTEM_FIELDS = ("name", "description")
 ANSWER_FIELDS = ("framework", "question", "options", "text", "note", "reason", "evidence")
-MAX_FILE_BYTES = 2_000_000
 
 
 class AnswersFileRefused(ValueError):
@@ -94,21 +95,12 @@ class AnswersFile:
     answers: list[AnswerLine] = field(default_factory=list)
 
 
-def answers_parse(raw: str | bytes) -> AnswersFile:
+def answers_parse(raw: str | bytes, *, max_bytes: int | None = None) -> AnswersFile:
     """The file's content, checked for shape and types; AnswersFileRefused otherwise."""
-    if isinstance(raw, bytes):
-        if len(raw) > MAX_FILE_BYTES:
-            raise AnswersFileRefused(f"The file is larger than {MAX_FILE_BYTES:,} bytes.")
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise AnswersFileRefused("The file is not UTF-8 text.") from None
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise AnswersFileRefused(
-            f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
-        ) from None
+        data = json_read(raw, max_bytes=max_bytes or answers_file_max_bytes())
+    except JSONRefused as exc:
+        raise AnswersFileRefused(str(exc)) from None
     top = _fields(data, TOP_FIELDS, "the file", required=TOP_FIELDS)
     if top["format"] != FORMAT:
         raise AnswersFileRefused(f"'format' must be \"{FORMAT}\", not {top['format']!r}.")
@@ -120,9 +112,13 @@ def answers_parse(raw: str | bytes) -> AnswersFile:
     name = _text(system["name"], "system name").strip()
     if not name:
         raise AnswersFileRefused("The system name is empty.")
+    description = _text(system.get("description", ""), "system description")
+    problem = system_problem(name, description)
+    if problem:
+        raise AnswersFileRefused(problem)
     return AnswersFile(
         name=name,
-        description=_text(system.get("description", ""), "system description"),
+        description=description,
         frameworks=_frameworks(top["frameworks"]),
         answers=_answer_lines(top["answers"]),
     )
@@ -223,13 +219,16 @@ def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) 
     for line in parsed.answers:
         if line.framework not in listed:
             raise AnswersFileRefused(f"{line.where}: framework not listed in 'frameworks'.")
-    assessment = assessment_start(
-        organisation=organisation,
-        user=user,
-        system_name=parsed.name,
-        system_description=parsed.description,
-        framework_keys=[k for k in parsed.frameworks if k != PROFILE],
-    )
+    try:
+        assessment = assessment_start(
+            organisation=organisation,
+            user=user,
+            system_name=parsed.name,
+            system_description=parsed.description,
+            framework_keys=[k for k in parsed.frameworks if k != PROFILE],
+        )
+    except ValidationError as exc:
+        raise AnswersFileRefused(" ".join(exc.messages)) from None
     edits = [AnswerEdit((line.framework, line.question), line.given) for line in parsed.answers]
     recorded = answers_record(assessment=assessment, user=user, edits=edits, strict=True)
     for line in parsed.answers:

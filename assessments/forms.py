@@ -10,16 +10,18 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.http import QueryDict
 
+from .limits import MAX_EMAIL, MAX_SYSTEM_DESCRIPTION, MAX_SYSTEM_NAME
 from .models import Framework, Role
 from .scoring.types import AnswerValue, BankQuestion, QRef
 from .services.answers import MAX_SENT_BEFORE, AnswerEdit, AnswerRejected
 
 
 class AssessmentNewForm(forms.Form):
-    system_name = forms.CharField(label="AI system name", max_length=200)
+    system_name = forms.CharField(label="AI system name", max_length=MAX_SYSTEM_NAME)
     system_description = forms.CharField(
         label="Description",
         required=False,
+        max_length=MAX_SYSTEM_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the system does, for whom, and how it is offered.",
     )
@@ -129,7 +131,7 @@ def _pair(pair: Any) -> bool:
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label="Email address", max_length=MAX_EMAIL)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.ASSESSOR)
 
 

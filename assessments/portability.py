@@ -1,15 +1,21 @@
 """Move one organisation between installations: a self-contained JSON document.
 
-The document holds the organisation, its members (with their password hashes, so they can sign
-in on the new installation), pending invitations, AI systems, assessments with their stored
-results, answers and the full answer history. Questions are referred to by natural key
-(framework, version label, question key), so the target must hold the same question-bank
-versions; rendered PDFs are caches and are not exported.
+The document holds the organisation, its members and their accounts, invitations, AI systems,
+assessments with their stored results, answers and the full answer history. Questions are
+referred to by natural key (framework, version label, question key), so the target must hold
+the same question-bank versions; rendered PDFs are caches and are not exported.
+
+Left out: invitation tokens (a live token is a key to the organisation; import gives every
+invitation a new one), and password hashes unless asked for (`include_password_hashes`, for a
+migration): members of the new installation set a password through "Forgotten your password?".
+Import checks every value of the file first (portability_schema.py) and writes nothing unless
+all of it can be imported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -26,6 +32,7 @@ from .models import (
     Organisation,
     Question,
 )
+from .portability_schema import organisation_file_problems
 
 FORMAT = "govcheck.organisation"
 VERSION = 1
@@ -40,8 +47,11 @@ def _parse_time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
-    """Everything that belongs to one organisation, ids replaced by keys or local numbers."""
+def organisation_export(
+    *, organisation: Organisation, include_password_hashes: bool = False
+) -> dict[str, Any]:
+    """Everything that belongs to one organisation, ids replaced by keys or local numbers;
+    password hashes only when asked for, invitation tokens never."""
     users: dict[int, str] = {}
 
     def user_ref(user_id: int | None) -> str | None:
@@ -157,7 +167,6 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
             {
                 "email": i.email,
                 "role": i.role,
-                "token": i.token,
                 "invited_by": user_ref(i.invited_by_id),
                 "created_at": _time(i.created_at),
                 "expires_at": _time(i.expires_at),
@@ -174,9 +183,9 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
             "email": u.email,
             "first_name": u.first_name,
             "last_name": u.last_name,
-            "password": u.password,
             "is_active": u.is_active,
         }
+        | ({"password": u.password} if include_password_hashes else {})
         for u in User.objects.filter(pk__in=users).order_by("username")
     ]
     return document
@@ -188,9 +197,15 @@ class ImportRefused(ValidationError):
 
 @transaction.atomic
 def organisation_import(*, document: dict[str, Any]) -> Organisation:
-    """Recreate an exported organisation. Existing users with the same username are reused."""
-    if document.get("format") != FORMAT or document.get("version") != VERSION:
+    """Recreate an exported organisation. Existing users with the same username are reused.
+    ImportRefused, with nothing written, naming the problems when any value is not valid."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportRefused(f"Not a {FORMAT} document.")
+    if document.get("version") != VERSION:
         raise ImportRefused(f"Not a {FORMAT} version {VERSION} document.")
+    problems = organisation_file_problems(document)
+    if problems:
+        raise ImportRefused(problems)
     slug = document["organisation"]["slug"]
     if Organisation.objects.filter(slug=slug).exists():
         raise ImportRefused(f"An organisation with the slug '{slug}' already exists here.")
@@ -218,18 +233,17 @@ def organisation_import(*, document: dict[str, Any]) -> Organisation:
     answers = _answers(document, assessments, questions, users)
     _history(document, assessments, answers, questions, users)
     for i in document["invitations"]:
-        Invitation.objects.create(
+        invitation = Invitation.objects.create(
             organisation=organisation,
             email=i["email"],
             role=i["role"],
-            token=i["token"],
+            token=secrets.token_urlsafe(32),  # a copied token would open the original's door
             invited_by=users.get(i["invited_by"] or ""),
             expires_at=dt.datetime.fromisoformat(i["expires_at"]),
             accepted_at=_parse_time(i["accepted_at"]),
             accepted_by=users.get(i["accepted_by"] or ""),
         )
-    for i in document["invitations"]:
-        Invitation.objects.filter(token=i["token"]).update(created_at=_parse_time(i["created_at"]))
+        Invitation.objects.filter(pk=invitation.pk).update(created_at=_parse_time(i["created_at"]))
     return organisation
 
 
@@ -275,7 +289,10 @@ def _users(rows: list[dict[str, Any]]) -> dict[str, User]:
                 last_name=row["last_name"],
                 is_active=row["is_active"],
             )
-            user.password = row["password"]
+            if row.get("password"):
+                user.password = row["password"]
+            else:
+                user.set_unusable_password()  # they choose one through password reset
             user.save()
         users[row["username"]] = user
     return users

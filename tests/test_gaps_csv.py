@@ -15,7 +15,36 @@ from assessments.scoring.results import Results
 from tests.factories import answer, make_assessment
 from tests.test_results import answer_mini
 
-DANGEROUS = ["=SUM(A1:A2)", "+1", "-1+1", "@SUM(A1)", "\tcmd", "\0x", "\rx"]
+DANGEROUS = [
+    "=SUM(A1:A2)",
+    "+1",
+    "-1+1",
+    "@SUM(A1)",
+    "\tcmd",
+    "\0x",
+    "\rx",
+    # fullwidth, small, super- and subscript forms, which NFKC folds to ASCII
+    "\uff1dSUM(A1)",
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20SUM(A1)",
+    "\ufe66SUM(A1)",
+    "\ufe62SUM(A1)",
+    "\ufe63SUM(A1)",
+    "\ufe6bSUM(A1)",
+    "\u207c1",
+    "\u207a1",
+    "\u208c1",
+    # minus signs and dashes that NFKC leaves alone
+    "\u22121",
+    "\u20131",
+    "\u20141",
+    "\u27961",
+    # after spaces, which spreadsheets skip
+    " =1+1",
+    "\u3000\uff1d1+1",
+    "\xa0@SUM(A1)",
+]
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
@@ -23,7 +52,9 @@ def test_cells_that_would_run_as_formulas_are_prefixed(value: str) -> None:
     assert csv_safe(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", ["Plain text", "1.5", "", "a=b", "x+y", "周辉"])
+@pytest.mark.parametrize(
+    "value", ["Plain text", "1.5", "", "a=b", "x+y", "周辉", " ", "\u3000", "a\uff1db", "１"]
+)
 def test_other_cells_are_left_alone(value: str) -> None:
     assert csv_safe(value) == value
 

@@ -70,7 +70,41 @@ def test_export_import_export_is_identical(populated: Organisation, tmp_path: Pa
     assert Answer.history.model.objects.filter(
         assessment__organisation__slug="acme"
     ).count() == len(before["history"])  # type: ignore[arg-type]
+    # No password hashes by default: members set a password through password reset.
+    assert not User.objects.get(username="olivia").has_usable_password()
+    assert "password" not in json.dumps(before["users"])
+    assert "token" not in json.dumps(before["invitations"])
+
+
+def test_password_hashes_travel_only_when_asked_for(
+    populated: Organisation, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    call_command("export_organisation", "acme", "--include-password-hashes", stdout=out)
+    path = tmp_path / "acme.json"
+    path.write_text(out.getvalue())
+    populated.delete()
+    User.objects.filter(username__in=["olivia", "adam"]).delete()
+
+    call_command("import_organisation", str(path), stdout=io.StringIO())
+
     assert User.objects.get(username="olivia").check_password(PASSWORD)
+
+
+def test_a_copy_under_another_slug_on_the_same_installation_gets_new_tokens(
+    populated: Organisation, tmp_path: Path
+) -> None:
+    document = _export("acme")
+    document["organisation"]["slug"] = "acme-copy"  # type: ignore[index]
+    path = tmp_path / "copy.json"
+    path.write_text(json.dumps(document))
+
+    call_command("import_organisation", str(path), stdout=io.StringIO())
+
+    tokens = list(Invitation.objects.values_list("token", flat=True))
+    assert len(tokens) == 2
+    assert len(set(tokens)) == 2
+    assert Invitation.objects.get(organisation__slug="acme-copy").email == "new@example.org"
 
 
 def test_import_refuses_when_the_question_bank_differs_and_creates_nothing(

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from assessments.limits import (
+    MAX_NOTE,
+    MAX_REASON,
+    MAX_SYSTEM_DESCRIPTION,
+    MAX_SYSTEM_NAME,
+    MAX_TEXT,
+    StorableText,
+)
 
 from .organisations import Organisation
 from .question_bank import FrameworkVersion, Question
@@ -12,8 +22,13 @@ from .question_bank import FrameworkVersion, Question
 
 class AISystem(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="systems")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True, default="")
+    name = models.CharField(max_length=MAX_SYSTEM_NAME, validators=[StorableText("system name")])
+    description = models.TextField(
+        blank=True,
+        default="",
+        max_length=MAX_SYSTEM_DESCRIPTION,
+        validators=[MaxLengthValidator(MAX_SYSTEM_DESCRIPTION), StorableText("description")],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,9 +90,25 @@ class Answer(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choices = models.JSONField(default=list, blank=True, help_text="Selected option keys.")
-    text = models.TextField(blank=True, default="")
-    note = models.TextField(blank=True, default="")
-    reason = models.TextField(blank=True, default="", help_text="Why it is not applicable.")
+    text = models.TextField(
+        blank=True,
+        default="",
+        max_length=MAX_TEXT,
+        validators=[MaxLengthValidator(MAX_TEXT), StorableText("written answer")],
+    )
+    note = models.TextField(
+        blank=True,
+        default="",
+        max_length=MAX_NOTE,
+        validators=[MaxLengthValidator(MAX_NOTE), StorableText("note")],
+    )
+    reason = models.TextField(
+        blank=True,
+        default="",
+        max_length=MAX_REASON,
+        validators=[MaxLengthValidator(MAX_REASON), StorableText("reason")],
+        help_text="Why it is not applicable.",
+    )
     evidence = models.JSONField(default=list, blank=True, help_text="Links to evidence.")
     version = models.PositiveIntegerField(
         default=1, help_text="Increases with each save; detects overwrites of others' changes."

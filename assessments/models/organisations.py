@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from assessments.limits import MAX_EMAIL, MAX_ORGANISATION_NAME, StorableText
+
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(
+        max_length=MAX_ORGANISATION_NAME, validators=[StorableText("organisation name")]
+    )
     slug = models.SlugField(max_length=60, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -56,7 +60,7 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField()
+    email = models.EmailField(max_length=MAX_EMAIL)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.ASSESSOR)
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(

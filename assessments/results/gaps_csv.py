@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 from assessments.scoring.results import Gap, Results
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+FORMULA_SIGNS = "=+-@"
+# Forms of the signs that NFKC does not fold to ASCII (it folds the fullwidth ＝＋－＠, the
+# small ﹦﹢﹣﹫ and the super- and subscript ⁼⁺₌₊): minus signs, hyphens and dashes, heavy signs.
+LOOKALIKES = str.maketrans(
+    {
+        "\u2212": "-",  # minus sign
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2015": "-",  # horizontal bar
+        "\u2796": "-",  # heavy minus sign
+        "\u2795": "+",  # heavy plus sign
+        "\u2a72": "+",  # plus sign above equals sign
+        "\u229c": "=",  # circled equals
+    }
+)
 GAP_COLUMNS = [
     "rank",
     "critical",
@@ -32,10 +51,20 @@ GAP_COLUMNS = [
 ]
 
 
+def _runs_as_formula(text: str) -> bool:
+    """True when the text starts, after any spaces, with a formula sign in any of its forms."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    first = text.lstrip()[:1]  # spreadsheets skip leading spaces, the ideographic one too
+    return bool(first) and unicodedata.normalize("NFKC", first)[:1].translate(LOOKALIKES) in tuple(
+        FORMULA_SIGNS
+    )
+
+
 def csv_safe(value: object) -> str:
     """The value as a CSV cell that no spreadsheet will run as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _runs_as_formula(text) else text
 
 
 def gap_row(rank: int, gap: Gap, source: str, cited_as: str) -> list[str]:

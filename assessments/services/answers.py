@@ -20,6 +20,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from assessments.limits import MAX_EVIDENCE_LINKS as MAX_EVIDENCE_LINKS
+from assessments.limits import MAX_LINK, encodable, text_problem
+from assessments.limits import MAX_NOTE as MAX_NOTE
+from assessments.limits import MAX_REASON as MAX_REASON
+from assessments.limits import MAX_TEXT as MAX_TEXT
 from assessments.models import Answer, Assessment
 from assessments.scoring.types import NOT_APPLICABLE, PLAIN, AnswerValue, Bank, BankQuestion, QRef
 from assessments.selectors import (
@@ -30,11 +35,6 @@ from assessments.selectors import (
     stored_answers_for_assessment,
 )
 
-MAX_TEXT = 10_000
-MAX_NOTE = 10_000
-MAX_REASON = 2_000
-MAX_EVIDENCE_LINKS = 20
-MAX_LINK = 2_000
 MAX_SENT_BEFORE = 5
 LIMITS = {"text": MAX_TEXT, "note": MAX_NOTE, "reason": MAX_REASON}
 NAMES = {"text": "written answer", "note": "note", "reason": "reason", "evidence": "evidence link"}
@@ -134,30 +134,15 @@ def answer_clean(
 
 
 def _check_text(value: str, name: str) -> None:
-    limit = LIMITS.get(name, MAX_LINK)
-    if len(value) > limit:
-        raise AnswerRejected(
-            f"The {NAMES[name]} is {len(value):,} characters long; at most {limit:,} are kept.",
-            field=name,
-        )
-    if "\x00" in value:
-        raise AnswerRejected(f"The {NAMES[name]} contains a null character (\\0).", field=name)
-    if not _encodable(value):
-        raise AnswerRejected(f"The {NAMES[name]} contains an invalid character.", field=name)
-
-
-def _encodable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate such as \ud800 from a JSON escape
-        return False
-    return True
+    problem = text_problem(value, NAMES[name], LIMITS.get(name, MAX_LINK))
+    if problem:
+        raise AnswerRejected(problem, field=name)
 
 
 def shown(value: str) -> str:
     """User text safe to repeat in a message: short, and only characters that can be sent."""
     short = value if len(value) <= 60 else value[:57] + "…"
-    return "".join(c if c.isprintable() and _encodable(c) else "\ufffd" for c in short)
+    return "".join(c if c.isprintable() and encodable(c) else "\ufffd" for c in short)
 
 
 def _clean_choices(question: BankQuestion, choices: Sequence[str]) -> tuple[str, ...]:

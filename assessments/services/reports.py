@@ -21,12 +21,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks.base import TASK_MIN_PRIORITY
 from django_tasks_db.models import DBTaskResult
 
-from assessments.models import Assessment, Report
+from assessments.models import Assessment, Organisation, Report
 from assessments.reports import render_report
 
 logger = logging.getLogger("govcheck.reports")
@@ -54,6 +55,17 @@ FAILED_WORKER = (
 )
 
 
+QUEUE_FULL = (
+    "{organisation} already has {count} reports being prepared, the most one organisation may "
+    "have at once, so that every organisation's reports come in turn. Ask again when one of "
+    "them is ready."
+)
+
+
+class ReportQueueFull(Exception):
+    """The organisation has as many reports queued or rendering as it may have at once."""
+
+
 class ReportTimeout(Exception):
     """A render ran past the time limit."""
 
@@ -63,12 +75,18 @@ class WorkerLost(Exception):
 
 
 def report_request(*, assessment: Assessment, user: User | AnonymousUser) -> Report:
-    """The report of the assessment's current answers: ready, failed, or queued for a worker."""
-    report, created = Report.objects.get_or_create(
-        assessment=assessment,
-        revision=assessment.revision,
-        defaults={"requested_by": user if isinstance(user, User) else None},
-    )
+    """The report of the assessment's current answers: ready, failed, or queued for a worker.
+    ReportQueueFull when a new render would pass the organisation's limit."""
+    with transaction.atomic():
+        report = Report.objects.filter(assessment=assessment, revision=assessment.revision).first()
+        created = report is None
+        if report is None:
+            _check_room(assessment)
+            report = Report.objects.create(
+                assessment=assessment,
+                revision=assessment.revision,
+                requested_by=user if isinstance(user, User) else None,
+            )
     if created:
         _enqueue(report)
     elif report.status == Report.Status.PENDING:
@@ -77,21 +95,48 @@ def report_request(*, assessment: Assessment, user: User | AnonymousUser) -> Rep
 
 
 def report_retry(*, report: Report) -> Report:
-    """Queue a failed report again, with a fresh count of attempts."""
+    """Queue a failed report again, with a fresh count of attempts (ReportQueueFull as for
+    report_request)."""
     if report.status == Report.Status.FAILED:
-        report.status = Report.Status.PENDING
-        report.attempts = 0
-        report.error = ""
-        report.finished_at = None
-        report.save(update_fields=["status", "attempts", "error", "finished_at"])
+        with transaction.atomic():
+            _check_room(report.assessment)
+            report.status = Report.Status.PENDING
+            report.attempts = 0
+            report.error = ""
+            report.finished_at = None
+            report.save(update_fields=["status", "attempts", "error", "finished_at"])
         _enqueue(report)
     return report
+
+
+def _pending(organisation_id: int) -> QuerySet[Report]:
+    return Report.objects.filter(
+        assessment__organisation_id=organisation_id, status=Report.Status.PENDING
+    )
+
+
+def _check_room(assessment: Assessment) -> None:
+    """Refuse a new render past the organisation's limit of queued and running renders; the
+    organisation's row is locked meanwhile, so simultaneous requests count one by one."""
+    organisation = Organisation.objects.select_for_update().get(pk=assessment.organisation_id)
+    limit = settings.GOVCHECK_REPORTS_PER_ORGANISATION
+    count = _pending(organisation.pk).count()
+    if count >= limit:
+        raise ReportQueueFull(QUEUE_FULL.format(organisation=organisation.name, count=count))
+
+
+def report_priority(report: Report) -> int:
+    """Where the render stands in its organisation's queue, as a task priority: the first
+    waiting render of every organisation runs before the second of any, so a burst from one
+    organisation delays another's report by at most the render already running."""
+    ahead = _pending(report.assessment.organisation_id).filter(pk__lt=report.pk).count()
+    return max(-ahead, TASK_MIN_PRIORITY)
 
 
 def _enqueue(report: Report) -> None:
     from assessments.tasks import render_report_task  # the task module imports this one
 
-    result = render_report_task.enqueue(report.pk)
+    result = render_report_task.using(priority=report_priority(report)).enqueue(report.pk)
     # An immediate backend has already rendered it: reload rather than overwrite the outcome.
     Report.objects.filter(pk=report.pk).update(task_id=str(result.id))
     report.refresh_from_db()

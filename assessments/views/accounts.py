@@ -22,6 +22,7 @@ from assessments.selectors import (
     organisation_get_for_user,
 )
 from assessments.services import organisations as services
+from assessments.services.answers import shown
 
 from .common import remember_organisation
 
@@ -99,7 +100,9 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _owner_only(membership)
     member = _member(organisation, pk)
     form = RoleForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, f"'{shown(request.POST.get('role', ''))}' is not a role.")
+    else:
         try:
             services.membership_change_role(membership=member, role=form.cleaned_data["role"])
         except ValidationError as exc:

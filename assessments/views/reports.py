@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.models import Assessment, Report
 from assessments.selectors import assessment_get_for_user, report_get_for_user
-from assessments.services.reports import report_request, report_retry
+from assessments.services.reports import ReportQueueFull, report_request, report_retry
 
 from .common import login_required_htmx
 
@@ -24,7 +25,12 @@ STOP_POLLING = 286
 @require_safe
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(user=request.user, pk=pk)
-    report = report_request(assessment=assessment, user=request.user)
+    try:
+        report = report_request(assessment=assessment, user=request.user)
+    except ReportQueueFull as exc:
+        context = {"assessment": assessment, "refused": str(exc)}
+        status = HTTPStatus.TOO_MANY_REQUESTS
+        return render(request, "assessments/report_status.html", context, status=status)
     if report.status == Report.Status.READY:
         return _pdf_response(assessment, report)
     status = HTTPStatus.ACCEPTED if report.status == Report.Status.PENDING else HTTPStatus.OK
@@ -36,7 +42,11 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(user=request.user, pk=pk)
-    report = report_request(assessment=assessment, user=request.user)
+    try:
+        report = report_request(assessment=assessment, user=request.user)
+    except ReportQueueFull as exc:  # the answers changed meanwhile, and the queue is full
+        context = {"assessment": assessment, "refused": str(exc)}
+        return render(request, "assessments/report_status.html#state", context, status=STOP_POLLING)
     context = {"assessment": assessment, "report": report}
     status = HTTPStatus.OK if report.status == Report.Status.PENDING else STOP_POLLING
     return render(request, "assessments/report_status.html#state", context, status=status)
@@ -46,7 +56,10 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_try_again(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_get_for_user(user=request.user, assessment_pk=pk)
-    report_retry(report=report)
+    try:
+        report_retry(report=report)
+    except ReportQueueFull as exc:
+        messages.error(request, str(exc))
     return redirect("report_pdf", pk=pk)
 
 

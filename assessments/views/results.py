@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessments.answers_checks import answers_file_max_bytes
 from assessments.answers_io import (
-    MAX_FILE_BYTES,
     AnswersFileRefused,
     answers_dump,
     answers_export,
@@ -79,7 +79,7 @@ def answers_upload(request: HttpRequest, slug: str) -> HttpResponse:
     status = HTTPStatus.OK
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
-        raw = form.cleaned_data["file"].read(MAX_FILE_BYTES + 1)
+        raw = form.cleaned_data["file"].read(answers_file_max_bytes() + 1)
         try:
             created = answers_import(organisation=organisation, user=request.user, raw=raw)
         except AnswersFileRefused as exc:

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than its URL takes is refused before anything reads it.
+    "govcheck.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,9 +127,12 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Served directly, the client is the peer: a forged X-Forwarded-For changes nothing. Production
-# behind a proxy reads the header instead (prod.py, PROXY_COUNT).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The address that counts is the one the trusted proxies report (govcheck/client_address.py).
+# Served directly (PROXY_COUNT = 0) it is the peer, and a forged X-Forwarded-For changes nothing;
+# production sets PROXY_COUNT to the number of appending proxies in front (prod.py, README).
+PROXY_COUNT = 0
+AXES_CLIENT_IP_CALLABLE = "govcheck.client_address.client_address"
+AXES_USERNAME_CALLABLE = "govcheck.client_address.throttled_username"
 
 # One cache for every app server: a table in the shared database (manage.py createcachetable).
 CACHES = {
@@ -140,6 +145,11 @@ CACHES = {
 # A section saved without JavaScript sends five or six fields a question (options, note,
 # evidence, reason, version): Django's default of 1,000 fields refused sections of about 200.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
+# The largest request body any URL takes (the answers upload takes the largest file the question
+# bank can need: assessments/answers_checks.py). Bodies over it are refused with 413 before they
+# are read (govcheck/middleware.py); the reverse proxy should refuse them too (README, "Limits").
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(5 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 # Reports render off the request path: a worker (manage.py run_worker) takes queued tasks,
 # recycling its process after so many renders and stopping any render that runs too long or
@@ -148,6 +158,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 GOVCHECK_REPORT_TIME_LIMIT = int(os.environ.get("GOVCHECK_REPORT_TIME_LIMIT", "120"))  # seconds
 GOVCHECK_WORKER_MEMORY_LIMIT = int(os.environ.get("GOVCHECK_WORKER_MEMORY_LIMIT", "1536"))  # MB
 GOVCHECK_WORKER_MAX_TASKS = int(os.environ.get("GOVCHECK_WORKER_MAX_TASKS", "50"))
+# Renders one organisation may have queued or running at once; the worker takes every
+# organisation's first waiting render before anyone's second (services/reports.py).
+GOVCHECK_REPORTS_PER_ORGANISATION = int(os.environ.get("GOVCHECK_REPORTS_PER_ORGANISATION", "5"))
 
 
 def sqlite_database(path: Path) -> dict[str, object]:

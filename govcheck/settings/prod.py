@@ -37,9 +37,19 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
-# Behind a proxy, lockouts must count the client's address, not the proxy's.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+def _proxy_count() -> int:
+    text = os.environ.get("PROXY_COUNT", "1").strip()
+    if not text.isdigit():
+        raise ImproperlyConfigured(
+            "PROXY_COUNT is the number of reverse proxies in front: 0, 1, 2..."
+        )
+    return int(text)
+
+
+# Behind a proxy, throttling counts the address the proxies report for the client, never the
+# part of X-Forwarded-For the client wrote (govcheck/client_address.py). One proxy by default.
+PROXY_COUNT = _proxy_count()
 
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {

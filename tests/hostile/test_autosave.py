@@ -5,49 +5,20 @@ database changes."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, Organisation
+from assessments.models import Assessment, Organisation
 from tests.factories import answer, make_assessment
 
 HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 Q = "mini-maturity.requirements"  # single choice, with "Not applicable"
-
-
-def database_state() -> dict[str, Any]:
-    """The number of rows of every model, and every answer and revision as stored."""
-    state: dict[str, Any] = {
-        model._meta.label: model._default_manager.count()
-        for config in (apps.get_app_config("assessments"), apps.get_app_config("auth"))
-        for model in config.get_models()
-    }
-    state["answers"] = sorted(
-        map(repr, Answer.objects.values_list("question_id", "choices", "note", "reason", "version"))
-    )
-    state["revisions"] = sorted(Assessment.objects.values_list("pk", "revision"))
-    return state
-
-
-@pytest.fixture
-def unchanged() -> Iterator[Callable[[], None]]:
-    """Call it before the request, then after: the second call fails if any row was added,
-    removed or changed in between."""
-    seen: list[dict[str, Any]] = []
-
-    def check() -> None:
-        seen.append(database_state())
-        assert seen[-1] == seen[0], "the database changed"
-
-    yield check
-    assert len(seen) == 2, "call it before and after the request"
 
 
 @pytest.fixture

@@ -14,13 +14,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
         parser.add_argument("-o", "--output", type=Path, help="File to write (default: stdout).")
+        parser.add_argument(
+            "--include-password-hashes",
+            action="store_true",
+            help="Also write the members' password hashes, so that they sign in on the new "
+            "installation with their passwords (keep the file as secret as the database).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = Organisation.objects.filter(slug=options["slug"]).first()
         if organisation is None:
             raise CommandError(f"No organisation with the slug '{options['slug']}'.")
         text = json.dumps(
-            organisation_export(organisation=organisation),
+            organisation_export(
+                organisation=organisation,
+                include_password_hashes=options["include_password_hashes"],
+            ),
             ensure_ascii=False,
             indent=1,
             sort_keys=True,

@@ -1,11 +1,13 @@
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessments.json_input import JSONRefused, json_read
 from assessments.portability import organisation_import
+
+MAX_FILE_BYTES = 4 * 1024**3  # an administrator's file: bounded only to fail clearly
 
 
 class Command(BaseCommand):
@@ -16,14 +18,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            document = json.loads(options["file"].read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"{options['file']}: cannot read JSON ({exc}).") from exc
+            document = json_read(options["file"].read_bytes(), max_bytes=MAX_FILE_BYTES)
+        except (OSError, JSONRefused) as exc:
+            raise CommandError(f"{options['file']}: not imported, nothing changed: {exc}") from None
         try:
             organisation = organisation_import(document=document)
-        except (ValidationError, KeyError, TypeError) as exc:
-            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else repr(exc)
+        except ValidationError as exc:
+            message = "; ".join(exc.messages)
             raise CommandError(
                 f"{options['file']}: not imported, nothing changed: {message}"
-            ) from exc
+            ) from None
         self.stdout.write(f"Imported organisation {organisation.slug}")
