@@ -144,7 +144,7 @@ def test_the_plan_filters_by_status_owner_framework_and_overdue(
     client.force_login(assessor)
     url = reverse("assessment_plan", args=[assessment.pk])
 
-    def titles(**query: object) -> set[str]:
+    def titles(**query: str | int) -> set[str]:
         page = client.get(url, query).content.decode()
         return {t for t in ("Alpha", "Bravo", "Charlie") if f"<strong>{t}</strong>" in page}
 
