@@ -4,10 +4,13 @@ next round, and what each action would move."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from assessments.models import Action, Assessment, Organisation, Role
 from assessments.plan.moves import DUTY, GATE, SCORE, moves_for
@@ -212,3 +215,25 @@ def test_members_of_another_organisation_are_never_owners(
     stranger = make_member(make_organisation("elsewhere"), "sam", Role.OWNER)
     with pytest.raises(ValidationError):
         add(assessment, assessor, owner=stranger)
+
+
+def test_the_results_command_lists_the_actions_with_their_moves(
+    assessment: Assessment, assessor: User
+) -> None:
+    add(assessment, assessor)
+    out = io.StringIO()
+    call_command("assessment_results", str(assessment.pk), "--json", stdout=out)
+    (shown,) = json.loads(out.getvalue())["actions"]
+    assert {k: shown[k] for k in ("framework", "question", "owner", "due", "status")} == {
+        "framework": "mini-gate",
+        "question": "red-team",
+        "owner": "adam",
+        "due": "2027-03-31",
+        "status": "open",
+    }
+    gate = next(m for m in shown["moves"] if m["kind"] == "gate")
+    assert (gate["before"], gate["after"], gate["together_with"]) == (
+        "Pause",
+        "Proceed with conditions",
+        0,
+    )

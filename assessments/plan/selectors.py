@@ -127,6 +127,11 @@ def plan_rows(results: Results, actions: Iterable[Action], *, today: dt.date) ->
     ]
 
 
+def plan_rows_for(assessment: Assessment, results: Results) -> list[PlanRow]:
+    """Every action of the assessment as plan rows, soonest due first."""
+    return plan_rows(results, actions_of(assessment), today=timezone.localdate())
+
+
 def ranked(rows: Sequence[PlanRow]) -> list[PlanRow]:
     """Unfinished actions, the ones that move the most first, then by due date."""
     unfinished = [r for r in rows if r.action.status in UNFINISHED]
@@ -146,8 +151,7 @@ def top_actions(
     soonest due first among equals; pass the results when the caller already has them."""
     if results is None:
         results = results_for_assessment(assessment)
-    rows = plan_rows(results, actions_of(assessment), today=timezone.localdate())
-    return ranked(rows)[:limit]
+    return ranked(plan_rows_for(assessment, results))[:limit]
 
 
 def organisation_members(assessment: Assessment) -> QuerySet[User]:

@@ -20,9 +20,9 @@ from assessments.plan.selectors import (
     PlanRow,
     action_get_for_user,
     actions_filtered,
-    actions_of,
     organisation_members,
     plan_rows,
+    plan_rows_for,
 )
 from assessments.results import results_for_assessment
 from assessments.scoring.types import QRef
@@ -138,8 +138,7 @@ def plan_xlsx_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _all_rows(request: HttpRequest, pk: int) -> tuple[Assessment, list[PlanRow]]:
     assessment = assessment_access_for_user(user=request.user, pk=pk).assessment
-    results = results_for_assessment(assessment)
-    return assessment, plan_rows(results, actions_of(assessment), today=timezone.localdate())
+    return assessment, plan_rows_for(assessment, results_for_assessment(assessment))
 
 
 def _filename(assessment: Assessment) -> str:
