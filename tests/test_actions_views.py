@@ -253,3 +253,17 @@ def test_plan_page_queries_do_not_grow_with_actions_or_questions(
     call_command("load_question_bank", str(tmp_path / "large"), verbosity=0)
     large = plan_page_queries(client, assessor, organisation, 80, 40)
     assert small == large == PLAN_PAGE_QUERIES
+
+
+def test_the_edit_page_shows_the_history_of_the_action(
+    client: Client, assessment: Assessment, assessor: User, owner: User
+) -> None:
+    action = add(assessment, assessor, "mini-gate", "red-team", title="First wording")
+    client.force_login(owner)
+    url = reverse("action_edit", args=[assessment.pk, action.pk])
+    client.post(url, {"title": "Second wording", "status": "in_progress", "owner": owner.pk})
+    page = client.get(url).content.decode()
+    history = page[page.index("History</h2>") :]
+    assert history.index("Second wording") < history.index("First wording")
+    assert "<td>olivia</td><td>In progress" in history
+    assert "<td>adam</td><td>Open" in history

@@ -154,6 +154,13 @@ def top_actions(
     return ranked(plan_rows_for(assessment, results))[:limit]
 
 
+def action_history(action: Action) -> list[Any]:
+    """Every saved version of the action, newest first, with who saved it (one query)."""
+    return list(
+        action.history.select_related("history_user", "owner").order_by("-history_date", "-pk")
+    )
+
+
 def organisation_members(assessment: Assessment) -> QuerySet[User]:
     """The people an action can be given to: members of the assessment's organisation."""
     return User.objects.filter(memberships__organisation_id=assessment.organisation_id).order_by(

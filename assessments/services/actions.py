@@ -75,9 +75,16 @@ def action_create(
     if not bank_for_assessment(assessment).has((framework, question)):
         raise ValidationError("This assessment has no such question.")
     _apply(action, fields, user)
-    action.full_clean()
-    action.save()
+    _save(action, user)
     return action
+
+
+def _save(action: Action, user: User) -> None:
+    """Validate and save, recording who made this version in the action's history (whatever
+    path called: the plan page, an import, a next round)."""
+    action.full_clean()
+    action._history_user = user  # type: ignore[attr-defined]
+    action.save()
 
 
 def action_update(*, action: Action, user: User, fields: ActionFields) -> Action:
@@ -86,8 +93,7 @@ def action_update(*, action: Action, user: User, fields: ActionFields) -> Action
         assessment=action.assessment, user=user, fields=fields, accepting=_accepting(action, fields)
     )
     _apply(action, fields, user)
-    action.full_clean()
-    action.save()
+    _save(action, user)
     return action
 
 
@@ -120,5 +126,5 @@ def actions_carry_over(*, previous: Assessment, new: Assessment, user: User) -> 
     ]
     # One by one, so each gets its first history record (bulk_create would skip them).
     for action in carried:
-        action.save()
+        _save(action, user)
     return carried

@@ -19,6 +19,7 @@ from assessments.plan.forms import ActionForm, PlanFiltersForm
 from assessments.plan.selectors import (
     PlanRow,
     action_get_for_user,
+    action_history,
     actions_filtered,
     organisation_members,
     plan_rows,
@@ -191,6 +192,7 @@ def _form_page(
         "question": question,
         "ref": ref,
         "action": action,
+        "history": action_history(action) if action is not None else [],
     }
     status = 400 if form.errors else 200
     return render(request, "assessments/action_form.html", context, status=status)
