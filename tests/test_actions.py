@@ -237,3 +237,12 @@ def test_the_results_command_lists_the_actions_with_their_moves(
         "Proceed with conditions",
         0,
     )
+
+
+def test_a_changed_plan_asks_for_a_new_report(assessment: Assessment, assessor: User) -> None:
+    before = Assessment.objects.get(pk=assessment.pk).revision
+    action = add(assessment, assessor)
+    after_create = Assessment.objects.get(pk=assessment.pk).revision
+    done = ActionFields(action.title, assessor, DUE, Action.Status.DONE)
+    action_update(action=action, user=assessor, fields=done)
+    assert before < after_create < Assessment.objects.get(pk=assessment.pk).revision

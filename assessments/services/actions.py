@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Action, Assessment, Membership, Role
@@ -81,10 +82,13 @@ def action_create(
 
 def _save(action: Action, user: User) -> None:
     """Validate and save, recording who made this version in the action's history (whatever
-    path called: the plan page, an import, a next round)."""
+    path called: the plan page, an import, a next round); the report, which lists the plan,
+    is rendered again."""
     action.full_clean()
     action._history_user = user  # type: ignore[attr-defined]
     action.save()
+    # Reports are kept per revision of the assessment: a new revision asks for a new one.
+    Assessment.objects.filter(pk=action.assessment_id).update(revision=F("revision") + 1)
 
 
 def action_update(*, action: Action, user: User, fields: ActionFields) -> Action:
