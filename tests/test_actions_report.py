@@ -60,7 +60,7 @@ def test_the_report_has_an_action_plan_chapter_in_bookmarks_and_contents(
     assert chapter.count("30Apr2027") == 3
     assert "olivia" in chapter
     assert "adam" in chapter
-    assert squeezed("Before deployment from Pause to Proceed with conditions") in chapter
+    assert squeezed("Before deployment: from Pause to Proceed with conditions") in chapter
     assert squeezed("Risk accepted") in chapter
     assert "LowImpact".lower() in chapter.lower()
 

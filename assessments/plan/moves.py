@@ -1,5 +1,8 @@
 """What an action would move if done: read from results, never scored again.
 
+Texts name the gate, the tier or the score of the action's own framework, which the plan shows
+beside them ("Before deployment: from Pause to Proceed with conditions", "Score up 5 points").
+
 A gate or a tier moves when the action's question is part of a change that the smallest-change
 search (scoring/explanations.py) already found for it and stored in the results' explanations;
 a tier's duty is met when the question is one of the tier's duties; a score moves by what the
@@ -88,21 +91,18 @@ def _moves(framework: FrameworkResult, question: str) -> Iterable[Moved]:
     if framework.gates is not None:
         for gate in framework.gates.gates:
             if gate.decision != PROCEED:
-                label = f"{framework.name}: {gate.label}"
                 yield from _verdict(
-                    GATE, framework.key, label, gate.decision_label, gate.explanation, question
+                    GATE, framework.key, gate.label, gate.decision_label, gate.explanation, question
                 )
     if framework.tier is not None:
         tier = framework.tier
-        yield from _verdict(
-            TIER, framework.key, f"{framework.name}: tier", tier.label, tier.explanation, question
-        )
+        yield from _verdict(TIER, framework.key, "Tier", tier.label, tier.explanation, question)
         if question in tier.duties:
-            text = f"Meets a duty of the {tier.label} tier ({framework.name})"
+            text = f"Meets a duty of the {tier.label} tier"
             yield Moved(DUTY, framework.key, text)
     by = score_gain(framework, question)
     if by:
-        yield Moved(SCORE, framework.key, f"{framework.name} score up {by:g} points", by=by)
+        yield Moved(SCORE, framework.key, f"Score up {by:g} points", by=by)
 
 
 def _verdict(
@@ -115,7 +115,7 @@ def _verdict(
     move = min(moves, key=lambda m: len(m.changes))
     after = move.result_label or DECISION_LABELS.get(move.result, move.result)
     others = len(move.changes) - 1
-    text = f"{label} from {now} to {after}"
+    text = f"{label}: from {now} to {after}"
     if others:
         text += f" (with {others} other answer{'s' if others > 1 else ''})"
     yield Moved(kind, framework, text, before=now, after=after, together_with=others)
