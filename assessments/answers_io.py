@@ -19,13 +19,21 @@ from django.db import transaction
 from .answers_checks import answers_file_max_bytes, system_problem
 from .json_input import JSONRefused, json_read
 from .models import Assessment, Framework, FrameworkVersion, Organisation
+from .plan.answers_actions import (
+    ActionLine,
+    ActionsRefused,
+    actions_export,
+    actions_import,
+    actions_parse,
+)
 from .scoring.types import PROFILE, AnswerValue
 from .selectors import answers_for_assessment, bank_for_assessment, pinned_versions
 from .services.answers import AnswerEdit, answers_record
 from .services.assessments import assessment_start, current_published_versions
 
 FORMAT = "govcheck.answers"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)  # version 2 adds the action plan ("actions"), optional on import
 TOP_FIELDS = ("format", "version", "system", "frameworks", "answers")
 SYSTEM_FIELDS = ("name", "description")
 ANSWER_FIELDS = ("framework", "question", "options", "text", "note", "reason", "evidence")
@@ -60,6 +68,7 @@ def answers_export(*, assessment: Assessment) -> dict[str, Any]:
             for q in bank.questions
             if q.ref in stored
         ],
+        "actions": actions_export(assessment),
     }
 
 
@@ -93,6 +102,7 @@ class AnswersFile:
     description: str
     frameworks: dict[str, str]
     answers: list[AnswerLine] = field(default_factory=list)
+    actions: list[ActionLine] = field(default_factory=list)
 
 
 def answers_parse(raw: str | bytes, *, max_bytes: int | None = None) -> AnswersFile:
@@ -101,13 +111,15 @@ def answers_parse(raw: str | bytes, *, max_bytes: int | None = None) -> AnswersF
         data = json_read(raw, max_bytes=max_bytes or answers_file_max_bytes())
     except JSONRefused as exc:
         raise AnswersFileRefused(str(exc)) from None
-    top = _fields(data, TOP_FIELDS, "the file", required=TOP_FIELDS)
+    top = _fields(data, (*TOP_FIELDS, "actions"), "the file", required=TOP_FIELDS)
     if top["format"] != FORMAT:
         raise AnswersFileRefused(f"'format' must be \"{FORMAT}\", not {top['format']!r}.")
-    if top["version"] != FORMAT_VERSION:
+    if top["version"] not in READ_VERSIONS or isinstance(top["version"], bool):
         raise AnswersFileRefused(
-            f"Format version {top['version']!r} is not supported (only {FORMAT_VERSION})."
+            f"Format version {top['version']!r} is not supported (only 1 and {FORMAT_VERSION})."
         )
+    if top["version"] == 1:
+        _fields(top, TOP_FIELDS, "the file")  # actions came with version 2
     system = _fields(top["system"], SYSTEM_FIELDS, "'system'", required=("name",))
     name = _text(system["name"], "system name").strip()
     if not name:
@@ -116,11 +128,16 @@ def answers_parse(raw: str | bytes, *, max_bytes: int | None = None) -> AnswersF
     problem = system_problem(name, description)
     if problem:
         raise AnswersFileRefused(problem)
+    try:
+        actions = actions_parse(top.get("actions", []))
+    except ActionsRefused as exc:
+        raise AnswersFileRefused(str(exc)) from None
     return AnswersFile(
         name=name,
         description=description,
         frameworks=_frameworks(top["frameworks"]),
         answers=_answer_lines(top["answers"]),
+        actions=actions,
     )
 
 
@@ -235,4 +252,8 @@ def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) 
         refusal = recorded.refused.get((line.framework, line.question))
         if refusal:
             raise AnswersFileRefused(f"{line.where}: {refusal.message}")
+    try:
+        actions_import(assessment=assessment, user=user, lines=parsed.actions)
+    except ActionsRefused as exc:
+        raise AnswersFileRefused(str(exc)) from None
     return assessment

@@ -41,9 +41,9 @@ def exported(assessment: Assessment) -> dict[str, Any]:
 
 
 def test_export_follows_the_documented_format(exported: dict[str, Any]) -> None:
-    assert list(exported) == ["format", "version", "system", "frameworks", "answers"]
+    assert list(exported) == ["format", "version", "system", "frameworks", "answers", "actions"]
     assert exported["format"] == "govcheck.answers"
-    assert exported["version"] == 1
+    assert exported["version"] == 2
     assert exported["system"] == {
         "name": "Triage bot 周",
         "description": "A customer-facing assistant.",
@@ -114,7 +114,7 @@ REFUSED: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
     ),
     "missing answers": (edit(lambda d: d.pop("answers")), "Missing field(s) in the file: answers"),
     "other format": (edit(lambda d: d.update(format="other")), "'format' must be"),
-    "format version 2": (edit(lambda d: d.update(version=2)), "Format version 2"),
+    "format version 3": (edit(lambda d: d.update(version=3)), "Format version 3"),
     "unknown framework": (
         edit(lambda d: d["frameworks"].update({"eu-ai-act": "v1"})),
         "Unknown framework(s): eu-ai-act",

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.models import Assessment, Invitation, Membership, Organisation, Role
+from assessments.models import Action, Assessment, Invitation, Membership, Organisation, Role
 from tests.factories import answer, make_assessment
 
 # Django's own password-reset link is authenticated by its token, not by an organisation.
@@ -52,6 +52,9 @@ def world(
         expires_at="2099-01-01T00:00:00Z",
     )
     membership = Membership.objects.get(user=assessor, organisation=organisation)
+    action = Action.objects.create(
+        assessment=assessment, framework="mini-tier", question="supervision", title="Supervise"
+    )
     return {
         "pk": assessment.pk,
         "slug": organisation.slug,
@@ -60,6 +63,7 @@ def world(
         "key": "supervision",
         "token": invitation.token,
         "membership": membership.pk,
+        "action": action.pk,
         "assessment": assessment,
     }
 
@@ -104,7 +108,7 @@ def test_a_member_asking_for_an_id_that_does_not_exist_gets_404(
     name: str, client: Client, world: dict[str, object], owner: User
 ) -> None:
     client.force_login(owner)
-    url = _url(name, world | {"pk": 10**9, "membership": 10**9})
+    url = _url(name, world | {"pk": 10**9, "membership": 10**9, "action": 10**9})
     codes = {client.get(url).status_code, client.post(url, {}).status_code}
     assert codes <= {HTTPStatus.NOT_FOUND, HTTPStatus.METHOD_NOT_ALLOWED}, (url, codes)
     assert HTTPStatus.NOT_FOUND in codes, (url, codes)

@@ -163,7 +163,7 @@ def test_contents_give_the_page_each_chapter_starts_on(reports: Rendered) -> Non
         for title, number in re.findall(r"^(.+?)(?:\s*\.)+\s*(\d+)$", contents, re.MULTILINE)
     }
     chapters = {k: v for k, v in bookmark_pages(reports.submitted.pdf).items() if k != "Cover"}
-    assert len(chapters) == 8
+    assert len(chapters) == 9
     assert entries == chapters
 
 
@@ -175,9 +175,9 @@ def test_pdf_is_tagged_with_title_language_and_bookmarks(reports: Rendered) -> N
     assert info(reports.submitted.pdf)["/Title"] == "Gap report: Chat assistant, Acme, round 1"
     titles = top_bookmarks(reports.submitted.pdf)
     names = [f.name for f in reports.submitted_results.frameworks]
-    assert titles[:2] == ["Cover", "Executive summary"]
-    assert titles[2:6] == names
-    assert titles[6:] == [
+    assert titles[:3] == ["Cover", "Executive summary", "Action plan"]
+    assert titles[3:7] == names
+    assert titles[7:] == [
         "Appendix A. Every answer",
         "Appendix B. Method and manifest",
         "Bibliography",

@@ -1,3 +1,4 @@
+from .actions import Action
 from .assessments import AISystem, Answer, Assessment, Report
 from .organisations import Invitation, Membership, Organisation, Role
 from .question_bank import (
@@ -13,6 +14,7 @@ from .reference import Jurisdiction, NegativeListCategory
 
 __all__ = [
     "AISystem",
+    "Action",
     "Answer",
     "Assessment",
     "Framework",

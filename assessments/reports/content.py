@@ -32,6 +32,7 @@ from assessments.scoring.types import PROFILE, AnswerValue, Bank, QRef
 from assessments.scoring.verdicts import Explanation, GateResult
 
 from .appendix import answer_appendix
+from .plan import plan_chapter
 
 TOP_GAPS = 10
 WHY_CRITICAL = {
@@ -333,6 +334,7 @@ def report_context(
         "bases": BASES,
         "basis_rows": basis_rows(bank),
         "profile_version": next((f.version for f in bank.frameworks if f.kind == PROFILE), ""),
+        "plan": plan_chapter(assessment=assessment, results=results),
     }
 
 

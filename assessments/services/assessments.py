@@ -16,6 +16,7 @@ from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.selectors import answers_for_assessment, bank_for_assessment
 
+from .actions import actions_carry_over
 from .answers import AnswerEdit, answers_record
 
 
@@ -115,7 +116,8 @@ class NextRound:
 def assessment_next_round(*, assessment: Assessment, user: User) -> NextRound:
     """The next round of a submitted assessment: a new draft for the same system, pinned to the
     current published versions, holding the previous answers that still fit, copied by
-    question key. Asked twice, at once or one after the other, it starts one round."""
+    question key, with the previous round's unfinished actions. Asked twice, at once or one
+    after the other, it starts one round."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_submitted:
         raise ValidationError("Submit this round before starting the next one.")
@@ -142,4 +144,5 @@ def assessment_next_round(*, assessment: Assessment, user: User) -> NextRound:
     carried = {ref: value for ref, value in previous.items() if bank.has(ref)}
     edits = [AnswerEdit(ref, value) for ref, value in carried.items()]
     answers_record(assessment=new, user=user, edits=edits, bank=bank)
+    actions_carry_over(previous=locked, new=new, user=user)
     return NextRound(new, started=True)

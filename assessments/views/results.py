@@ -29,7 +29,11 @@ from assessments.models import Assessment
 from assessments.results import results_for_assessment
 from assessments.results.gaps_csv import gaps_csv
 from assessments.scoring.results import FrameworkResult, Gap, Results
-from assessments.selectors import assessment_get_for_user, organisation_get_for_user
+from assessments.selectors import (
+    assessment_access_for_user,
+    assessment_get_for_user,
+    organisation_get_for_user,
+)
 
 
 class AnswersUploadForm(forms.Form):
@@ -42,9 +46,9 @@ class AnswersUploadForm(forms.Form):
 @login_required
 @require_GET
 def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = assessment_get_for_user(user=request.user, pk=pk)
-    results = results_for_assessment(assessment)
-    context = results_context(assessment, results)
+    access = assessment_access_for_user(user=request.user, pk=pk)
+    results = results_for_assessment(access.assessment)
+    context = results_context(access.assessment, results) | {"can_plan": access.is_editor}
     return render(request, "assessments/results.html", context)
 
 

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.models import Assessment
+from assessments.plan.selectors import plan_rows_for
 from assessments.results import results_for_assessment
 from assessments.scoring.results import FrameworkResult, Listed, Results
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         results = results_for_assessment(assessment, live=options["live"])
         if options["json"]:
             shown = results.to_json() if options["full"] else results_summary(results)
+            shown["actions"] = [row.to_json() for row in plan_rows_for(assessment, results)]
             self.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False))
             return
         for line in summary_lines(assessment, results):
