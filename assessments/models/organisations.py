@@ -9,6 +9,10 @@ from django.db import models
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
+    requires_approval = models.BooleanField(
+        default=False,
+        help_text="Submissions wait for an owner other than the submitter to approve them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

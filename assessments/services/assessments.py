@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import AISystem, Assessment, Framework, FrameworkVersion, Organisation
@@ -88,7 +89,11 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     """Freeze the assessment and store its results; refused while required answers are missing."""
     from assessments.results import results_for_assessment
 
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=assessment.pk)
+    )
     if locked.is_submitted:
         return locked
     missing = missing_required(locked)
@@ -100,7 +105,12 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     locked.scoring_rules_version = results.scoring_rules_version
     locked.submitted_at = timezone.now()
     locked.submitted_by = user
+    locked.approval_required = locked.organisation.requires_approval
+    locked.approved_by, locked.approved_at = None, None
+    # The report of this revision says "Draft": the submitted one is a new revision.
+    locked.revision = F("revision") + 1
     locked.save()
+    locked.refresh_from_db()
     return locked
 
 
@@ -119,6 +129,8 @@ def assessment_next_round(*, assessment: Assessment, user: User) -> NextRound:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_submitted:
         raise ValidationError("Submit this round before starting the next one.")
+    if locked.awaiting_approval:
+        raise ValidationError("An owner approves this round before the next one starts.")
     existing = Assessment.objects.filter(previous=locked).first()
     if existing is not None:
         return NextRound(existing, started=False)
