@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.models import Assessment
+from assessments.models import Assessment, FrameworkVersion
 from assessments.scoring.results import FrameworkResult, Gap, Results
 from assessments.scoring.types import AnswerValue, Bank, QRef
-from assessments.selectors import answers_for_assessment, bank_for_assessment
+from assessments.selectors import answers_for_assessment, bank_for_versions, pinned_versions
 
 from .selectors import results_for_assessment
+from .versions import VersionStep, steps_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +117,16 @@ class Changes:
     closed: tuple[FindingChange, ...]
     opened: tuple[FindingChange, ...]
     answers_changed: tuple[AnswerChanged, ...]
+    versions_before: tuple[FrameworkVersion, ...] = ()
+    versions_after: tuple[FrameworkVersion, ...] = ()
 
     @property
     def previous_round(self) -> int:
         return self.previous.round
+
+    def version_steps(self) -> list[VersionStep]:
+        """Frameworks asked in a newer question-bank version than in the previous round."""
+        return steps_between(self.versions_before, self.versions_after)
 
     def to_json(self) -> dict[str, Any]:
         """The `changes` of `assessment_results --json` (docs/results-format.md)."""
@@ -149,7 +156,8 @@ class Changes:
             moved += [
                 f"{g.label} {g.before or '–'} → {g.after or '–'}" for g in f.gates if g.changed
             ]
-            lines.append(f"{f.name}: {'; '.join(moved) if moved else 'unchanged'}.")
+            kept = f"unchanged (tier {f.tier_after})" if f.tier_after else "unchanged"
+            lines.append(f"{f.name}: {'; '.join(moved) if moved else kept}.")
         lines.append(
             f"{_count(len(self.closed), 'finding')} closed, {len(self.opened)} opened; "
             f"{_count(len(self.answers_changed), 'answer')} changed."
@@ -255,6 +263,7 @@ def changes_since_previous(
     old_gaps = {(g.framework, g.question): g for g in before.gaps}
     new_gaps = {(g.framework, g.question): g for g in after.gaps}
     names = {f.key: f.name for f in (*before.frameworks, *after.frameworks)}
+    versions_before, versions_after = pinned_versions(previous), pinned_versions(assessment)
     return Changes(
         previous=previous,
         assessment=assessment,
@@ -264,8 +273,10 @@ def changes_since_previous(
         closed=tuple(_finding(g, before) for ref, g in old_gaps.items() if ref not in new_gaps),
         opened=tuple(_finding(g, after) for ref, g in new_gaps.items() if ref not in old_gaps),
         answers_changed=_answers_changed(
-            (bank_for_assessment(previous), bank_for_assessment(assessment)),
+            (bank_for_versions(versions_before), bank_for_versions(versions_after)),
             (answers_for_assessment(previous), answers_for_assessment(assessment)),
             names,
         ),
+        versions_before=tuple(versions_before),
+        versions_after=tuple(versions_after),
     )

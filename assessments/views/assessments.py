@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.forms import AssessmentNewForm
 from assessments.models import Assessment
+from assessments.results.versions import carried_to_check
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.selectors import (
@@ -124,6 +125,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "continue_at": next_incomplete(nav),
         "versions": [(f.name, f.version) for f in bank.frameworks],
         "carry_over": carry_over_for_assessment(assessment),
+        "to_check": carried_to_check(assessment, bank),
         "next_round": getattr(assessment, "next_round", None),
     }
     return render(request, "assessments/assessment_detail.html", context)

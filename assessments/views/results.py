@@ -27,6 +27,7 @@ from assessments.answers_io import (
 from assessments.charts import radar, section_bars
 from assessments.models import Assessment
 from assessments.results import results_for_assessment
+from assessments.results.changes import changes_since_previous
 from assessments.results.gaps_csv import gaps_csv
 from assessments.scoring.results import FrameworkResult, Gap, Results
 from assessments.selectors import assessment_get_for_user, organisation_get_for_user
@@ -45,6 +46,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(user=request.user, pk=pk)
     results = results_for_assessment(assessment)
     context = results_context(assessment, results)
+    context["changes"] = changes_since_previous(assessment, results=results)
     return render(request, "assessments/results.html", context)
 
 
