@@ -16,11 +16,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Assessment, Framework, FrameworkVersion, Organisation
+from .models import AISystem, Assessment, Framework, FrameworkVersion, Organisation
 from .scoring.types import PROFILE, AnswerValue
 from .selectors import answers_for_assessment, bank_for_assessment, pinned_versions
 from .services.answers import AnswerEdit, answers_record
-from .services.assessments import assessment_start, current_published_versions
+from .services.assessments import (
+    assessment_round_start,
+    assessment_start,
+    current_published_versions,
+    system_name_free,
+)
 
 FORMAT = "govcheck.answers"
 FORMAT_VERSION = 1
@@ -214,22 +219,25 @@ def _versions(frameworks: dict[str, str]) -> list[FrameworkVersion]:
 
 
 @transaction.atomic
-def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) -> Assessment:
-    """A new draft assessment holding the file's answers; AnswersFileRefused, with nothing
-    created, when the file is malformed or does not fit the current question bank."""
+def answers_import(
+    *,
+    organisation: Organisation,
+    user: User,
+    raw: str | bytes,
+    round_of: AISystem | None = None,
+) -> Assessment:
+    """A new draft assessment holding the file's answers: the next round of `round_of`, or
+    round 1 of a new system (named as in the file, marked as imported when that name is
+    taken); AnswersFileRefused, with nothing created, when the file is malformed or does not
+    fit the current question bank."""
     parsed = answers_parse(raw)
     _versions(parsed.frameworks)
     listed = set(parsed.frameworks)
     for line in parsed.answers:
         if line.framework not in listed:
             raise AnswersFileRefused(f"{line.where}: framework not listed in 'frameworks'.")
-    assessment = assessment_start(
-        organisation=organisation,
-        user=user,
-        system_name=parsed.name,
-        system_description=parsed.description,
-        framework_keys=[k for k in parsed.frameworks if k != PROFILE],
-    )
+    keys = [k for k in parsed.frameworks if k != PROFILE]
+    assessment = _import_target(organisation, user, parsed, keys, round_of)
     edits = [AnswerEdit((line.framework, line.question), line.given) for line in parsed.answers]
     recorded = answers_record(assessment=assessment, user=user, edits=edits, strict=True)
     for line in parsed.answers:
@@ -237,3 +245,27 @@ def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) 
         if refusal:
             raise AnswersFileRefused(f"{line.where}: {refusal.message}")
     return assessment
+
+
+def _import_target(
+    organisation: Organisation,
+    user: User,
+    parsed: AnswersFile,
+    keys: list[str],
+    round_of: AISystem | None,
+) -> Assessment:
+    if round_of is None:
+        name = system_name_free(organisation=organisation, name=parsed.name)
+        return assessment_start(
+            organisation=organisation,
+            user=user,
+            system_name=name,
+            system_description=parsed.description,
+            framework_keys=keys,
+        )
+    if round_of.organisation_id != organisation.pk:
+        raise AnswersFileRefused("That AI system belongs to another organisation.")
+    try:
+        return assessment_round_start(system=round_of, user=user, framework_keys=keys)
+    except ValidationError as exc:
+        raise AnswersFileRefused(" ".join(exc.messages)) from None

@@ -114,6 +114,46 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     return locked
 
 
+def system_name_free(*, organisation: Organisation, name: str) -> str:
+    """The name, or the name marked as imported when the organisation already has a system
+    of that name, so an imported copy never reads as a second, identical round 1."""
+    taken = set(
+        AISystem.objects.filter(organisation=organisation, name__startswith=name).values_list(
+            "name", flat=True
+        )
+    )
+    if name not in taken:
+        return name
+    candidates = (f"{name} (imported)", *(f"{name} (imported {n})" for n in range(2, 1000)))
+    return next(c for c in candidates if c not in taken)
+
+
+@transaction.atomic
+def assessment_round_start(
+    *, system: AISystem, user: User, framework_keys: Sequence[str]
+) -> Assessment:
+    """A new, empty round of an existing system (an import names the system it continues):
+    numbered after its latest round, which must be submitted (and approved when required)."""
+    latest = Assessment.objects.select_for_update().filter(system=system).order_by("-round").first()
+    if latest is None:
+        raise ValidationError(f"{system.name} has no round to continue.")
+    if not latest.is_submitted:
+        raise ValidationError(
+            f"Round {latest.round} of {system.name} is still a draft: submit it first."
+        )
+    if latest.awaiting_approval:
+        raise ValidationError(f"Round {latest.round} of {system.name} awaits an owner's approval.")
+    new = Assessment.objects.create(
+        organisation=system.organisation,
+        system=system,
+        round=latest.round + 1,
+        previous=latest,
+        created_by=user,
+    )
+    new.framework_versions.set(current_published_versions(framework_keys))
+    return new
+
+
 @dataclass
 class NextRound:
     assessment: Assessment
