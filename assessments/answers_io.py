@@ -18,7 +18,7 @@ from django.db import transaction
 
 from .answers_checks import answers_file_max_bytes, system_problem
 from .json_input import JSONRefused, json_read
-from .models import Assessment, Framework, FrameworkVersion, Organisation
+from .models import AISystem, Assessment, Framework, FrameworkVersion, Organisation
 from .plan.answers_actions import (
     ActionLine,
     ActionsRefused,
@@ -29,7 +29,12 @@ from .plan.answers_actions import (
 from .scoring.types import PROFILE, AnswerValue
 from .selectors import answers_for_assessment, bank_for_assessment, pinned_versions
 from .services.answers import AnswerEdit, answers_record
-from .services.assessments import assessment_start, current_published_versions
+from .services.assessments import (
+    assessment_round_start,
+    assessment_start,
+    current_published_versions,
+    system_name_free,
+)
 
 FORMAT = "govcheck.answers"
 FORMAT_VERSION = 2
@@ -227,25 +232,25 @@ def _versions(frameworks: dict[str, str]) -> list[FrameworkVersion]:
 
 
 @transaction.atomic
-def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) -> Assessment:
-    """A new draft assessment holding the file's answers; AnswersFileRefused, with nothing
-    created, when the file is malformed or does not fit the current question bank."""
+def answers_import(
+    *,
+    organisation: Organisation,
+    user: User,
+    raw: str | bytes,
+    round_of: AISystem | None = None,
+) -> Assessment:
+    """A new draft assessment holding the file's answers: the next round of `round_of`, or
+    round 1 of a new system (named as in the file, marked as imported when that name is
+    taken); AnswersFileRefused, with nothing created, when the file is malformed or does not
+    fit the current question bank."""
     parsed = answers_parse(raw)
     _versions(parsed.frameworks)
     listed = set(parsed.frameworks)
     for line in parsed.answers:
         if line.framework not in listed:
             raise AnswersFileRefused(f"{line.where}: framework not listed in 'frameworks'.")
-    try:
-        assessment = assessment_start(
-            organisation=organisation,
-            user=user,
-            system_name=parsed.name,
-            system_description=parsed.description,
-            framework_keys=[k for k in parsed.frameworks if k != PROFILE],
-        )
-    except ValidationError as exc:
-        raise AnswersFileRefused(" ".join(exc.messages)) from None
+    keys = [k for k in parsed.frameworks if k != PROFILE]
+    assessment = _import_target(organisation, user, parsed, keys, round_of)
     edits = [AnswerEdit((line.framework, line.question), line.given) for line in parsed.answers]
     recorded = answers_record(assessment=assessment, user=user, edits=edits, strict=True)
     for line in parsed.answers:
@@ -257,3 +262,30 @@ def answers_import(*, organisation: Organisation, user: User, raw: str | bytes) 
     except ActionsRefused as exc:
         raise AnswersFileRefused(str(exc)) from None
     return assessment
+
+
+def _import_target(
+    organisation: Organisation,
+    user: User,
+    parsed: AnswersFile,
+    keys: list[str],
+    round_of: AISystem | None,
+) -> Assessment:
+    if round_of is None:
+        name = system_name_free(organisation=organisation, name=parsed.name)
+        try:
+            return assessment_start(
+                organisation=organisation,
+                user=user,
+                system_name=name,
+                system_description=parsed.description,
+                framework_keys=keys,
+            )
+        except ValidationError as exc:
+            raise AnswersFileRefused(" ".join(exc.messages)) from None
+    if round_of.organisation_id != organisation.pk:
+        raise AnswersFileRefused("That AI system belongs to another organisation.")
+    try:
+        return assessment_round_start(system=round_of, user=user, framework_keys=keys)
+    except ValidationError as exc:
+        raise AnswersFileRefused(" ".join(exc.messages)) from None

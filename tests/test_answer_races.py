@@ -101,6 +101,7 @@ def _race_autosaves_against_submit(
             time.sleep(0.05)
         submitted = session.post(
             f"{base}/assessments/{pk}/submit/",
+            {"confirm": "yes"},
             headers={"HX-Request": ""},
             allow_redirects=False,
             timeout=60,
@@ -138,7 +139,10 @@ def test_simultaneous_next_round_requests_start_one_round(tmp_path: Path) -> Non
         sessions = [sign_in(base) for _ in range(10)]
         pk = _import(site, file)
         submitted = sessions[0].post(
-            f"{base}/assessments/{pk}/submit/", headers={"HX-Request": ""}, allow_redirects=False
+            f"{base}/assessments/{pk}/submit/",
+            {"confirm": "yes"},
+            headers={"HX-Request": ""},
+            allow_redirects=False,
         )
         assert submitted.status_code == 302
         ready = threading.Barrier(len(sessions))

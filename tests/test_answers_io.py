@@ -23,8 +23,8 @@ from assessments.answers_io import (
     answers_export,
     answers_import,
 )
-from assessments.models import AISystem, Answer, Assessment, Organisation
-from tests.factories import make_assessment
+from assessments.models import AISystem, Answer, Assessment, Organisation, Role
+from tests.factories import make_assessment, make_member, make_organisation
 from tests.test_results import answer_mini
 
 
@@ -71,7 +71,10 @@ def test_export_import_export_gives_identical_files(
     assessment: Assessment, organisation: Organisation, owner: User
 ) -> None:
     first = answers_dump(answers_export(assessment=assessment))
-    imported = answers_import(organisation=organisation, user=owner, raw=first.encode())
+    # Into another organisation: in the same one the new system is marked as imported.
+    elsewhere = make_organisation("elsewhere")
+    other_owner = make_member(elsewhere, "eve", Role.OWNER)
+    imported = answers_import(organisation=elsewhere, user=other_owner, raw=first.encode())
     assert imported.pk != assessment.pk
     assert not imported.is_submitted
     assert answers_dump(answers_export(assessment=imported)) == first
@@ -85,10 +88,12 @@ def test_commands_round_trip_and_print_the_new_id_last(
     call_command("export_answers", str(assessment.pk), stdout=out)
     file.write_text(out.getvalue(), encoding="utf-8")
     printed = StringIO()
-    call_command("import_answers", str(file), "--organisation", organisation.slug, stdout=printed)
+    elsewhere = make_organisation("elsewhere")
+    other_owner = make_member(elsewhere, "eve", Role.OWNER)
+    call_command("import_answers", str(file), "--organisation", "elsewhere", stdout=printed)
     new_id = int(printed.getvalue().strip().splitlines()[-1])
     created = Assessment.objects.get(pk=new_id)
-    assert created.created_by == owner
+    assert created.created_by == other_owner
     again = StringIO()
     call_command("export_answers", str(new_id), stdout=again)
     assert again.getvalue() == out.getvalue()

@@ -197,7 +197,11 @@ def test_submission_is_refused_with_the_list_then_accepted(
     assessment.refresh_from_db()
     assert not assessment.is_submitted
     answer_all_required(assessment, assessor)
-    accepted = client.post(url)
+    asked = client.post(url)
+    assert "Yes, submit" in asked.content.decode()  # confirmation first: nothing submitted yet
+    assessment.refresh_from_db()
+    assert not assessment.is_submitted
+    accepted = client.post(url, {"confirm": "yes"})
     assert accepted["Location"] == after_submission(assessment)
     assessment.refresh_from_db()
     assert assessment.is_submitted

@@ -44,6 +44,15 @@ class Assessment(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
+    class Approval(models.TextChoices):
+        """Where the assessment stands in its sign-off (derived, never stored)."""
+
+        DRAFT = "draft", "Draft"
+        RETURNED = "returned", "Returned for changes"
+        SUBMITTED = "submitted", "Submitted"
+        AWAITING = "awaiting_approval", "Submitted, awaiting approval"
+        APPROVED = "approved", "Approved"
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="assessments"
     )
@@ -69,6 +78,20 @@ class Assessment(models.Model):
     results = models.JSONField(
         null=True, blank=True, help_text="Results stored on submission; never recomputed."
     )
+    approval_required = models.BooleanField(
+        default=False, help_text="Whether the organisation required approval when it was submitted."
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(
+        blank=True, default="", help_text="Why an owner returned the submission, for the assessors."
+    )
     scoring_rules_version = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
@@ -84,6 +107,23 @@ class Assessment(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def approval_status(self) -> str:
+        """One of Assessment.Approval: draft or returned, submitted, awaiting or approved."""
+        if not self.is_submitted:
+            return self.Approval.RETURNED if self.returned_at else self.Approval.DRAFT
+        if self.approved_at is not None:
+            return self.Approval.APPROVED
+        return self.Approval.AWAITING if self.approval_required else self.Approval.SUBMITTED
+
+    @property
+    def approval_label(self) -> str:
+        return str(self.Approval(self.approval_status).label)
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.approval_status == self.Approval.AWAITING
 
 
 class Answer(models.Model):

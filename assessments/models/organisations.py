@@ -13,6 +13,10 @@ class Organisation(models.Model):
         max_length=MAX_ORGANISATION_NAME, validators=[StorableText("organisation name")]
     )
     slug = models.SlugField(max_length=60, unique=True)
+    requires_approval = models.BooleanField(
+        default=False,
+        help_text="Submissions wait for an owner other than the submitter to approve them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,10 +1,13 @@
-"""The report's appendix of every answer: each question of each pinned framework, as asked."""
+"""The report's appendix of every answer (each question of each pinned framework, as asked),
+and the question-bank versions its method appendix names, with what changed since the
+previous round's versions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from assessments.results.versions import VersionStep
 from assessments.scoring.results import (
     DONT_KNOW_STATUS,
     HIDDEN,
@@ -122,3 +125,57 @@ def answer_appendix(
         )
         for framework in bank.frameworks
     )
+
+
+# The question-bank versions, for the method appendix -------------------------------------
+
+MAX_DIFF_LINES = 12
+
+
+@dataclass(frozen=True)
+class BankVersion:
+    """A framework's version as the method names it and, for a later round on a newer version,
+    what changed since the version the previous round used."""
+
+    name: str
+    version: str
+    previous: str = ""  # the previous round's version label, when it differs
+    summary: str = ""  # the diff's counts
+    lines: tuple[str, ...] = ()  # the first changed questions, one line each
+    more: int = 0  # changed questions not listed
+
+
+def _diff_lines(step: VersionStep) -> list[str]:
+    diff = step.diff
+    lines = [f"Added: {q.key}." for q in diff.questions_added]
+    lines += [f"Removed: {q.key}." for q in diff.questions_removed]
+    for q in diff.questions_changed:
+        what = list(dict.fromkeys(c.what for c in q.changes))
+        if q.moved_from:
+            what.append(f"moved from section {q.moved_from}")
+        lines.append(f"Changed: {q.key} ({', '.join(what)}).")
+    return lines
+
+
+def bank_versions(bank: Bank, steps: Iterable[VersionStep]) -> tuple[BankVersion, ...]:
+    """Every framework version the assessment is pinned to, profile first, with the diff from
+    the previous round's version where it moved."""
+    moved = {s.framework: s for s in steps}
+    found = []
+    for framework in bank.frameworks:
+        step = moved.get(framework.key)
+        if step is None:
+            found.append(BankVersion(framework.name, framework.version))
+            continue
+        lines = _diff_lines(step)
+        found.append(
+            BankVersion(
+                framework.name,
+                framework.version,
+                previous=step.old,
+                summary=step.diff.summary(),
+                lines=tuple(lines[:MAX_DIFF_LINES]),
+                more=max(0, len(lines) - MAX_DIFF_LINES),
+            )
+        )
+    return tuple(found)

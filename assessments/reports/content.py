@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from assessments.charts import radar
 from assessments.citations import BASES
 from assessments.models import Assessment
+from assessments.results.approval import approval_for
 from assessments.scoring.results import (
     GATE_BLOCKING,
     PERMIT_RELATED,
@@ -52,6 +53,7 @@ class Manifest:
     scoring_rules_version: str
     answers_sha256: str
     generated_at: str
+    approval: dict[str, Any] | None = None  # {"status", "by", "at"}: results.approval
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +64,7 @@ class Manifest:
             "scoring_rules_version": self.scoring_rules_version,
             "answers_sha256": self.answers_sha256,
             "generated_at": self.generated_at,
+            "approval": dict(self.approval or {}),
         }
 
 
@@ -96,6 +99,7 @@ def manifest_for(
         scoring_rules_version=results.scoring_rules_version,
         answers_sha256=answers_sha256(answers),
         generated_at=generated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        approval=approval_for(assessment).to_json(),
     )
 
 
@@ -319,6 +323,7 @@ def report_context(
         "organisation": assessment.organisation,
         "system": assessment.system,
         "draft": not assessment.is_submitted,
+        "approval": approval_for(assessment),
         "results": results,
         "chapters": chapters,
         "gaps": gaps,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import AISystem, Assessment, Framework, FrameworkVersion, Organisation
@@ -89,7 +90,11 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     """Freeze the assessment and store its results; refused while required answers are missing."""
     from assessments.results import results_for_assessment
 
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=assessment.pk)
+    )
     if locked.is_submitted:
         return locked
     missing = missing_required(locked)
@@ -101,8 +106,53 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     locked.scoring_rules_version = results.scoring_rules_version
     locked.submitted_at = timezone.now()
     locked.submitted_by = user
+    locked.approval_required = locked.organisation.requires_approval
+    locked.approved_by, locked.approved_at = None, None
+    # The report of this revision says "Draft": the submitted one is a new revision.
+    locked.revision = F("revision") + 1
     locked.save()
+    locked.refresh_from_db()
     return locked
+
+
+def system_name_free(*, organisation: Organisation, name: str) -> str:
+    """The name, or the name marked as imported when the organisation already has a system
+    of that name, so an imported copy never reads as a second, identical round 1."""
+    taken = set(
+        AISystem.objects.filter(organisation=organisation, name__startswith=name).values_list(
+            "name", flat=True
+        )
+    )
+    if name not in taken:
+        return name
+    candidates = (f"{name} (imported)", *(f"{name} (imported {n})" for n in range(2, 1000)))
+    return next(c for c in candidates if c not in taken)
+
+
+@transaction.atomic
+def assessment_round_start(
+    *, system: AISystem, user: User, framework_keys: Sequence[str]
+) -> Assessment:
+    """A new, empty round of an existing system (an import names the system it continues):
+    numbered after its latest round, which must be submitted (and approved when required)."""
+    latest = Assessment.objects.select_for_update().filter(system=system).order_by("-round").first()
+    if latest is None:
+        raise ValidationError(f"{system.name} has no round to continue.")
+    if not latest.is_submitted:
+        raise ValidationError(
+            f"Round {latest.round} of {system.name} is still a draft: submit it first."
+        )
+    if latest.awaiting_approval:
+        raise ValidationError(f"Round {latest.round} of {system.name} awaits an owner's approval.")
+    new = Assessment.objects.create(
+        organisation=system.organisation,
+        system=system,
+        round=latest.round + 1,
+        previous=latest,
+        created_by=user,
+    )
+    new.framework_versions.set(current_published_versions(framework_keys))
+    return new
 
 
 @dataclass
@@ -121,6 +171,8 @@ def assessment_next_round(*, assessment: Assessment, user: User) -> NextRound:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_submitted:
         raise ValidationError("Submit this round before starting the next one.")
+    if locked.awaiting_approval:
+        raise ValidationError("An owner approves this round before the next one starts.")
     existing = Assessment.objects.filter(previous=locked).first()
     if existing is not None:
         return NextRound(existing, started=False)

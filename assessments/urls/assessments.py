@@ -1,7 +1,7 @@
 from django.urls import path
 
 from assessments.views import assessments as views
-from assessments.views import questionnaire
+from assessments.views import questionnaire, signoff
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -26,4 +26,7 @@ urlpatterns = [
         name="assessment_next_round",
     ),
     path("assessments/<int:pk>/history/", views.assessment_history, name="assessment_history"),
+    path("assessments/<int:pk>/approve/", signoff.assessment_approve, name="assessment_approve"),
+    path("assessments/<int:pk>/return/", signoff.assessment_return, name="assessment_return"),
+    path("o/<slug:slug>/approval/", signoff.organisation_approval, name="organisation_approval"),
 ]

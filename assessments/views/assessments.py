@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.forms import AssessmentNewForm
 from assessments.models import Assessment
+from assessments.results.versions import carried_to_check
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.selectors import (
@@ -124,6 +125,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "continue_at": next_incomplete(nav),
         "versions": [(f.name, f.version) for f in bank.frameworks],
         "carry_over": carry_over_for_assessment(assessment),
+        "to_check": carried_to_check(assessment, bank),
         "next_round": getattr(assessment, "next_round", None),
     }
     return render(request, "assessments/assessment_detail.html", context)
@@ -140,18 +142,27 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required_htmx
 @require_POST
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Freeze the assessment and store its results; refused, with the list, while required
-    applicable questions are unanswered."""
+    """Freeze the assessment and store its results, once confirmed; refused, with the list,
+    while required applicable questions are unanswered."""
     access = assessment_access_for_user(user=request.user, pk=pk)
     access.require_edit()
+    missing = services.missing_required(access.assessment)
+    if missing:
+        context = review_lists(access) | {"refused": SubmissionRefused(missing)}
+        return render(
+            request, "assessments/assessment_review.html", context, status=HTTPStatus.CONFLICT
+        )
+    if request.POST.get("confirm") != "yes":  # the confirmation step, a page of its own
+        return render(request, "assessments/assessment_submit.html", {"access": access})
     try:
-        services.assessment_submit(assessment=access.assessment, user=_user(request))
-    except SubmissionRefused as exc:
+        done = services.assessment_submit(assessment=access.assessment, user=_user(request))
+    except SubmissionRefused as exc:  # an answer went missing since: the list again
         context = review_lists(access) | {"refused": exc}
         return render(
             request, "assessments/assessment_review.html", context, status=HTTPStatus.CONFLICT
         )
-    messages.success(request, "Submitted. This round is now read-only.")
+    waiting = " It now waits for an owner's approval." if done.awaiting_approval else ""
+    messages.success(request, f"Submitted. This round is now read-only.{waiting}")
     return redirect("assessment_results", pk)
 
 

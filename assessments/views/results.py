@@ -25,8 +25,9 @@ from assessments.answers_io import (
     answers_import,
 )
 from assessments.charts import radar, section_bars
-from assessments.models import Assessment
+from assessments.models import AISystem, Assessment, Organisation
 from assessments.results import results_for_assessment
+from assessments.results.changes import changes_since_previous
 from assessments.results.gaps_csv import gaps_csv
 from assessments.scoring.results import FrameworkResult, Gap, Results
 from assessments.selectors import (
@@ -36,11 +37,30 @@ from assessments.selectors import (
 )
 
 
+class NextRoundOfField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"The next round of {obj.name}"
+
+
 class AnswersUploadForm(forms.Form):
     file = forms.FileField(
         label="Answers file (JSON)",
         help_text="A file downloaded from GovCheck, or written to docs/answers-format.md.",
     )
+    round_of = NextRoundOfField(
+        queryset=AISystem.objects.none(),
+        required=False,
+        empty_label="A new AI system (round 1)",
+        label="Import as",
+        help_text="Or as the next round of one of your AI systems, numbered after its latest "
+        "round, which must be submitted.",
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["round_of"]
+        assert isinstance(field, NextRoundOfField)
+        field.queryset = AISystem.objects.filter(organisation=organisation).order_by("name")
 
 
 @login_required
@@ -49,6 +69,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     access = assessment_access_for_user(user=request.user, pk=pk)
     results = results_for_assessment(access.assessment)
     context = results_context(access.assessment, results) | {"can_plan": access.is_editor}
+    context["changes"] = changes_since_previous(access.assessment, results=results)
     return render(request, "assessments/results.html", context)
 
 
@@ -79,17 +100,24 @@ def answers_upload(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, membership = organisation_get_for_user(user=request.user, slug=slug)
     if not membership.can_edit:
         raise PermissionDenied("Viewers cannot create assessments.")
-    form = AnswersUploadForm(request.POST or None, request.FILES or None)
+    form = AnswersUploadForm(request.POST or None, request.FILES or None, organisation=organisation)
     status = HTTPStatus.OK
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
         raw = form.cleaned_data["file"].read(answers_file_max_bytes() + 1)
         try:
-            created = answers_import(organisation=organisation, user=request.user, raw=raw)
+            created = answers_import(
+                organisation=organisation,
+                user=request.user,
+                raw=raw,
+                round_of=form.cleaned_data["round_of"],
+            )
         except AnswersFileRefused as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(request, "The answers were imported into a new draft assessment.")
+            messages.success(
+                request, f"The answers were imported into {created}, a new draft assessment."
+            )
             return redirect("assessment_results", pk=created.pk)
     if form.errors:
         status = HTTPStatus.BAD_REQUEST

@@ -52,6 +52,7 @@ def review_lists(access: AssessmentAccess) -> dict[str, Any]:
         "required_missing": [i for i in unanswered if i.required],
         "dont_know": dont_know,
         "can_submit": access.can_submit,
+        "access": access,
     }
 
 

@@ -123,6 +123,7 @@ def _submission_is_refused_until_everything_required_is_answered(page: Page) -> 
     choose(page, "mini-gate", "pause", "Yes")
     page.get_by_role("link", name="Review and submit →").click()
     page.get_by_role("button", name="Submit the assessment").click()
+    page.get_by_role("button", name="Yes, submit").click()
     expect(page.get_by_text("Submitted. This round is now read-only.")).to_be_visible()
 
 

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from assessments.models import Assessment
 from assessments.plan.selectors import plan_rows_for
 from assessments.results import results_for_assessment
+from assessments.results.approval import approval_for
+from assessments.results.changes import changes_since_previous
 from assessments.scoring.results import FrameworkResult, Listed, Results
 
 
@@ -32,6 +34,10 @@ class Command(BaseCommand):
         if options["json"]:
             shown = results.to_json() if options["full"] else results_summary(results)
             shown["actions"] = [row.to_json() for row in plan_rows_for(assessment, results)]
+            shown["approval"] = approval_for(assessment).to_json()
+            changes = changes_since_previous(assessment)
+            if changes is not None:
+                shown["changes"] = changes.to_json()
             self.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False))
             return
         for line in summary_lines(assessment, results):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.answers_io import AnswersFileRefused, answers_import
-from assessments.models import Membership, Organisation, Role
+from assessments.models import AISystem, Membership, Organisation, Role
 
 
 class Command(BaseCommand):
@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="Username recorded as the author (default: the first owner)."
         )
+        parser.add_argument(
+            "--round-of",
+            metavar="SYSTEM",
+            help="Import as the next round of this AI system (its name) instead of a new one.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = Organisation.objects.filter(slug=options["organisation"]).first()
@@ -31,12 +36,25 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc.strerror}.") from None
         try:
-            assessment = answers_import(organisation=organisation, user=user, raw=raw)
+            assessment = answers_import(
+                organisation=organisation,
+                user=user,
+                raw=raw,
+                round_of=self._system(organisation, options["round_of"]),
+            )
         except AnswersFileRefused as exc:
             raise CommandError(f"Refused, nothing was created: {exc}") from None
         count = assessment.answers.count()
-        self.stdout.write(f"Imported {count} answer(s) into a new draft assessment:")
+        self.stdout.write(f"Imported {count} answer(s) into a new draft assessment ({assessment}):")
         self.stdout.write(str(assessment.pk))
+
+    def _system(self, organisation: Organisation, name: str | None) -> AISystem | None:
+        if name is None:
+            return None
+        system = AISystem.objects.filter(organisation=organisation, name=name).first()
+        if system is None:
+            raise CommandError(f"{organisation} has no AI system named '{name}'.")
+        return system
 
     def _author(self, organisation: Organisation, username: str | None) -> User:
         memberships = Membership.objects.filter(organisation=organisation).select_related("user")
