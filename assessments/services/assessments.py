@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from assessments.limits import MAX_SYSTEM_NAME
 from assessments.models import AISystem, Assessment, Framework, FrameworkVersion, Organisation
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
@@ -118,14 +119,15 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
 def system_name_free(*, organisation: Organisation, name: str) -> str:
     """The name, or the name marked as imported when the organisation already has a system
     of that name, so an imported copy never reads as a second, identical round 1."""
+    suffixes = (" (imported)", *(f" (imported {n})" for n in range(2, 1000)))
+    # The mark is kept whole and the name shortened, so the result still fits the field.
+    candidates = [name, *(name[: MAX_SYSTEM_NAME - len(s)].rstrip() + s for s in suffixes)]
+    stem = name[: MAX_SYSTEM_NAME - len(suffixes[-1])].rstrip()
     taken = set(
-        AISystem.objects.filter(organisation=organisation, name__startswith=name).values_list(
+        AISystem.objects.filter(organisation=organisation, name__startswith=stem).values_list(
             "name", flat=True
         )
     )
-    if name not in taken:
-        return name
-    candidates = (f"{name} (imported)", *(f"{name} (imported {n})" for n in range(2, 1000)))
     return next(c for c in candidates if c not in taken)
 
 
