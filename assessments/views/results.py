@@ -27,6 +27,7 @@ from assessments.answers_io import (
 from assessments.charts import radar, section_bars
 from assessments.models import Assessment
 from assessments.results import results_for_assessment
+from assessments.results.findings import findings_by_framework
 from assessments.results.gaps_csv import gaps_csv
 from assessments.scoring.results import FrameworkResult, Gap, Results
 from assessments.selectors import assessment_get_for_user, organisation_get_for_user
@@ -128,5 +129,6 @@ def results_context(assessment: Assessment, results: Results) -> dict[str, Any]:
         "results": results,
         "frameworks": frameworks,
         "gaps": gaps,
+        "findings": findings_by_framework(results),
         "critical_count": results.critical_gaps,
     }
