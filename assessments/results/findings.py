@@ -80,6 +80,16 @@ class FindingGroup:
     def anchor(self) -> str:
         return f"findings-{self.framework}-{self.section}"
 
+    @property
+    def heading(self) -> str:
+        """ "2. Title"; a title that already starts with its number is kept as it is."""
+        number = f"{self.section_number}."
+        return (
+            self.section_title
+            if self.section_title.startswith(number)
+            else f"{number} {self.section_title}"
+        )
+
 
 @dataclass(frozen=True)
 class FrameworkFindings:
