@@ -111,27 +111,40 @@ def tier_words(result: FrameworkResult) -> tuple[str, str, str]:
     return f"Tier: {tier.label}", meaning, next_step
 
 
+def _activity(gate: GateResult) -> str:
+    return ACTIVITY.get(gate.key, gate.label[:1].lower() + gate.label[1:])
+
+
 def gate_sentence(gate: GateResult) -> str:
     """What a gate decision means, as the policy the framework follows would have it."""
-    activity = ACTIVITY.get(gate.key, gate.label[:1].lower() + gate.label[1:])
-    blocking, conditions = len(gate.blocking), len(gate.conditions)
+    return gates_sentence([gate])
+
+
+def gates_sentence(gates: Sequence[GateResult]) -> str:
+    """What gates with one and the same decision mean, in one sentence."""
+    gate = gates[0]
+    activity = " and ".join(_activity(g) for g in gates)
+    blocking = sorted({k for g in gates for k in g.blocking})
+    conditions = sorted({k for g in gates for k in g.conditions})
     if gate.decision == PAUSE:
         which = (
             "the blocking safeguard is"
-            if blocking == 1
-            else f"the {blocking} blocking safeguards are"
+            if len(blocking) == 1
+            else f"the {len(blocking)} blocking safeguards are"
         )
         return f"Anthropic's policy would require pausing {activity} until {which} in place."
     if gate.decision == PROCEED_WITH_CONDITIONS:
         return (
             f"Anthropic's policy would allow {activity} with conditions: "
-            f"{_plural(conditions, 'safeguard')} only partly in place or marked not applicable."
+            f"{_plural(len(conditions), 'safeguard')} only partly in place or marked not "
+            "applicable."
         )
     if gate.decision == PROCEED:
         return f"Anthropic's policy would allow {activity}: every safeguard it needs is in place."
     if gate.decision == NOT_APPLICABLE:
-        return f"The gate before {activity} does not apply to what the organisation does."
-    return f"{gate.label}: {gate.decision_label}."
+        noun, verb = ("gate", "does") if len(gates) == 1 else ("gates", "do")
+        return f"The {noun} before {activity} {verb} not apply to what the organisation does."
+    return " ".join(f"{g.label}: {g.decision_label}." for g in gates)
 
 
 def gates_words(result: FrameworkResult) -> tuple[str, str, str]:
@@ -146,9 +159,12 @@ def gates_words(result: FrameworkResult) -> tuple[str, str, str]:
             "The required safety level cannot be told yet: capability screening is unanswered.",
             "Answer the capability screening questions.",
         )
+    by_decision: dict[str, list[GateResult]] = {}
+    for gate in gates.gates:
+        by_decision.setdefault(gate.decision, []).append(gate)
     meaning = " ".join(
         [f"The capabilities reported call for {gates.required_level_label} safeguards."]
-        + [gate_sentence(g) for g in gates.gates]
+        + [gates_sentence(same) for same in by_decision.values()]
     )
     paused = [ACTIVITY.get(g.key, g.label) for g in gates.gates if g.decision == PAUSE]
     if paused:
@@ -172,19 +188,20 @@ def maturity_words(result: FrameworkResult, shown: FrameworkFindings) -> tuple[s
         )
     scored = [s for s in result.scored_sections if s.score is not None]
     weakest = min(scored, key=lambda s: s.score or 0.0, default=None)
-    meaning = f"Score {_score(result.score)}"
+    parts = []
     if weakest is not None:
-        meaning += f"; weakest: {_quoted(weakest.title)} ({_score(weakest.score)})"
+        parts.append(f"Weakest section: {_quoted(weakest.title)} ({_score(weakest.score)})")
     if result.risks:
         covered = sum(1 for r in result.risks if r.covered)
-        meaning += f"; {covered} of {len(result.risks)} risks fully covered"
+        parts.append(f"{covered} of {len(result.risks)} risks fully covered")
+    meaning = "; ".join(parts) + "." if parts else ""
     groups = [g for g in shown.groups if weakest and g.section == weakest.key] or shown.groups
     if groups:
         count = _plural(len(groups[0].findings), "finding")
         next_step = f"Close the {count} of {_quoted(groups[0].section_title)}."
     else:
         next_step = "Keep the practices in place."
-    return f"Score {_score(result.score)}", meaning + ".", next_step
+    return f"Score {_score(result.score)}", meaning, next_step
 
 
 def framework_summary(
