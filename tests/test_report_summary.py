@@ -211,3 +211,21 @@ def test_a_partial_score_is_not_shown_as_a_number() -> None:
     assert headline == "2 of 9 answered"
     assert meaning == "Not scored yet: 2 of 9 questions are answered."
     assert next_step == "Answer the remaining questions."
+
+
+def test_a_tier_that_may_still_change_says_so() -> None:
+    result = _framework(
+        {
+            "kind": "tier",
+            "tier": {
+                "key": "filing",
+                "label": "Filing and information disclosure",
+                "settled": False,
+            },
+        }
+    )
+    headline, meaning, next_step = tier_words(result)
+    assert headline == "Tier: Filing and information disclosure"
+    assert meaning.startswith("Under the proposed Model Law, this activity would need filing")
+    assert meaning.endswith("so the tier may change.")
+    assert next_step.startswith("Answer the screening questions.")

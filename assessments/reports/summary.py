@@ -92,7 +92,7 @@ def tier_words(result: FrameworkResult) -> tuple[str, str, str]:
     """The tier's headline, its meaning and the next step."""
     tier = result.tier
     assert tier is not None
-    if tier.key is None or not tier.settled:
+    if tier.key is None:
         return (
             "Tier not settled",
             "Under the proposed Model Law, the tier cannot be told yet: screening questions "
@@ -108,6 +108,9 @@ def tier_words(result: FrameworkResult) -> tuple[str, str, str]:
     )
     if tier.overlays:
         meaning += f" It would add: {'; '.join(o.label for o in tier.overlays)}."
+    if not tier.settled:
+        meaning += " Screening questions are still unanswered, so the tier may change."
+        next_step = f"Answer the screening questions. {next_step}"
     return f"Tier: {tier.label}", meaning, next_step
 
 
