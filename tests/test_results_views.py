@@ -92,11 +92,15 @@ def test_results_page_shows_scores_tier_gates_and_gaps(
     assert "Required safety level: ASL-3" in page
     assert re.search(r"Before deployment: <span[^>]*>Pause</span>", page)
     assert re.search(r"Before further scaling: <span[^>]*>Proceed with conditions</span>", page)
-    assert "The smallest change that would move it" in page
+    assert (
+        "Answering Yes to “Is there pre-deployment red teaming for catastrophic misuse?” would "
+        "change the deployment gate from Pause to Proceed with conditions."
+    ) in page.replace("&quot;", '"')
     assert "Mistakes and hallucinations" in page  # risk coverage table
-    assert page.index("Is there pre-deployment red teaming") < page.index(
-        "Do security reviewers join design reviews?"
-    )  # critical gaps first
+    critical = page[page.index('id="critical-findings"') :]
+    assert critical.index("No pre-deployment red teaming") < critical.index(
+        "Security reviewers do not join design reviews."
+    )  # critical findings first
     assert "Critical: gate-blocking" in page
     assert "Critical: permit-related" in page
 
@@ -158,8 +162,8 @@ def test_gaps_csv_download(client: Client, assessment: Assessment, viewer: User)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment;" in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("rank,critical,why critical,framework")
-    assert ",red-team," in lines[1]
+    assert lines[0].startswith("finding,critical,why critical,framework")
+    assert any(line.startswith("1.1,yes,gate-blocking,mini-gate,") for line in lines)
     assert "'=1+1" in response.content.decode()  # the note, defused
 
 

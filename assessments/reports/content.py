@@ -21,25 +21,23 @@ from assessments.charts import radar
 from assessments.citations import BASES
 from assessments.models import Assessment
 from assessments.results.approval import approval_for
-from assessments.scoring.results import (
-    GATE_BLOCKING,
-    PERMIT_RELATED,
-    CitedSource,
-    FrameworkResult,
-    Gap,
-    Results,
+from assessments.results.findings import (
+    CRITICAL_LABELS,
+    Finding,
+    FindingGroup,
+    FrameworkFindings,
+    findings_by_framework,
 )
+from assessments.scoring.results import CitedSource, FrameworkResult, Gap, Results
+from assessments.scoring.sentences import Verdict, move_sentences
 from assessments.scoring.types import PROFILE, AnswerValue, Bank, QRef
 from assessments.scoring.verdicts import Explanation, GateResult
 
-from .appendix import answer_appendix
+from .appendix import answer_appendix, bank_versions
+from .changes import changes_chapter
 from .plan import plan_chapter
-
-TOP_GAPS = 10
-WHY_CRITICAL = {
-    GATE_BLOCKING: "Critical: blocks a gate",
-    PERMIT_RELATED: "Critical: permit-related",
-}
+from .summary import ACTIONS_SHOWN, FINDINGS_SHOWN, executive_summary
+from .summary_inputs import summary_actions, summary_changes
 
 
 @dataclass(frozen=True)
@@ -150,48 +148,53 @@ def _ref(key: str, refs: Mapping[str, SourceRef]) -> SourceRef | None:
     return _refs([key], refs)[0] if key else None
 
 
-# Gaps and explanations ---------------------------------------------------------------------
+# Findings and explanations ---------------------------------------------------------------
 
 
 def priority_text(gap: Gap) -> str:
     """The gap's priority in words: critical and why, or its weight x shortfall."""
     if gap.critical:
-        return WHY_CRITICAL.get(gap.why_critical, "Critical")
+        return CRITICAL_LABELS.get(gap.why_critical, "Critical")
     return f"Priority {gap.priority:g}"
 
 
 @dataclass(frozen=True)
 class GapEntry:
-    """A gap as the report lists it: ranked, placed and cited."""
+    """A finding as the report lists it: numbered in its section and cited."""
 
-    gap: Gap
-    rank: int
-    framework_name: str
-    section_title: str
+    finding: Finding
     source_ref: SourceRef | None
     supporting_refs: tuple[SourceRef, ...]
-    cited_as: str  # the citation's lead-in and quote, worded by the practice's basis
+
+    @property
+    def gap(self) -> Gap:
+        return self.finding.gap
 
     @property
     def anchor(self) -> str:
-        return f"gap-{self.gap.framework}-{self.gap.question}"
+        return self.finding.anchor
 
     @property
     def priority_text(self) -> str:
         return priority_text(self.gap)
 
-    @property
-    def answer_text(self) -> str:
-        answer = self.gap.answer
-        return "; ".join(answer.choices) or answer.text or "Not answered"
+
+@dataclass(frozen=True)
+class GroupEntry:
+    """A section's findings in a framework chapter."""
+
+    group: FindingGroup
+    entries: tuple[GapEntry, ...]
 
 
 @dataclass(frozen=True)
 class Explained:
-    """An explanation with its sources as references into the bibliography."""
+    """An explanation with its sources as references into the bibliography, and what would
+    change the result as sentences (the results page prints the same ones)."""
 
     explanation: Explanation
     source_refs: tuple[SourceRef, ...]
+    sentences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,12 +205,12 @@ class GateEntry:
 
 @dataclass(frozen=True)
 class Chapter:
-    """A framework's chapter: its results, radar, gaps and explained verdicts."""
+    """A framework's chapter: its results, radar, findings and explained verdicts."""
 
     result: FrameworkResult
     source_ref: SourceRef | None
     radar: SafeString
-    gaps: tuple[GapEntry, ...]
+    groups: tuple[GroupEntry, ...]
     tier_explained: Explained | None = None
     level_explained: Explained | None = None
     gates: tuple[GateEntry, ...] = ()
@@ -215,6 +218,10 @@ class Chapter:
     @property
     def anchor(self) -> str:
         return f"fw-{self.result.key}"
+
+    @property
+    def gaps(self) -> tuple[GapEntry, ...]:
+        return tuple(e for g in self.groups for e in g.entries)
 
     @property
     def headline(self) -> str:
@@ -230,45 +237,42 @@ class Chapter:
         return ""
 
 
-def _explained(explanation: Explanation, refs: Mapping[str, SourceRef]) -> Explained:
-    return Explained(explanation, _refs(explanation.sources, refs))
+def _explained(
+    explanation: Explanation, refs: Mapping[str, SourceRef], verdict: Verdict
+) -> Explained:
+    return Explained(explanation, _refs(explanation.sources, refs), move_sentences(verdict))
 
 
-def _gap_entries(
-    results: Results, sections: Mapping[QRef, str], refs: Mapping[str, SourceRef]
-) -> tuple[GapEntry, ...]:
-    return tuple(
-        GapEntry(
-            gap=gap,
-            rank=rank,
-            framework_name=results.framework_name(gap.framework),
-            section_title=sections.get((gap.framework, gap.section), gap.section),
-            source_ref=_ref(gap.source, refs),
-            supporting_refs=_refs(gap.supporting, refs),
-            cited_as=results.cited_as(gap),
-        )
-        for rank, gap in enumerate(results.gaps, start=1)
-    )
+def _entry(finding: Finding, refs: Mapping[str, SourceRef]) -> GapEntry:
+    gap = finding.gap
+    return GapEntry(finding, _ref(gap.source, refs), _refs(gap.supporting, refs))
 
 
-def _chapter(
-    result: FrameworkResult,
-    gaps: Iterable[GapEntry],
-    source: str,
-    refs: Mapping[str, SourceRef],
-) -> Chapter:
+def _chapter(shown: FrameworkFindings, source: str, refs: Mapping[str, SourceRef]) -> Chapter:
+    result = shown.result
     tier, gates = result.tier, result.gates
     return Chapter(
         result=result,
         source_ref=_ref(source, refs),
         radar=radar(result, f"radar-{result.key}"),
-        gaps=tuple(g for g in gaps if g.gap.framework == result.key),
-        tier_explained=_explained(tier.explanation, refs) if tier is not None else None,
-        level_explained=_explained(gates.level_explanation, refs) if gates is not None else None,
+        groups=tuple(
+            GroupEntry(g, tuple(_entry(f, refs) for f in g.findings)) for g in shown.groups
+        ),
+        tier_explained=_explained(tier.explanation, refs, tier) if tier is not None else None,
+        level_explained=(
+            _explained(gates.level_explanation, refs, gates) if gates is not None else None
+        ),
         gates=tuple(
-            GateEntry(g, _explained(g.explanation, refs)) for g in (gates.gates if gates else ())
+            GateEntry(g, _explained(g.explanation, refs, g)) for g in (gates.gates if gates else ())
         ),
     )
+
+
+def pressing_findings(results: Results, chapters: Iterable[Chapter]) -> list[GapEntry]:
+    """The findings that come first in the results' order (critical, then by priority)."""
+    by_gap = {(e.gap.framework, e.gap.question): e for c in chapters for e in c.gaps}
+    firsts = (by_gap.get((g.framework, g.question)) for g in results.gaps)
+    return [e for e in firsts if e is not None][:FINDINGS_SHOWN]
 
 
 # Everything the template reads ------------------------------------------------------------
@@ -299,10 +303,6 @@ def basis_rows(bank: Bank) -> list[BasisRow]:
     return rows
 
 
-def _section_titles(bank: Bank) -> dict[QRef, str]:
-    return {(f.key, s.key): s.title for f in bank.frameworks for s in f.sections}
-
-
 def report_context(
     *,
     assessment: Assessment,
@@ -314,10 +314,16 @@ def report_context(
 ) -> dict[str, Any]:
     """The template's context: cover, summary, chapters, appendices, bibliography."""
     refs = source_refs(results.sources)
-    gaps = _gap_entries(results, _section_titles(bank), refs)
-    chapters = [
-        _chapter(f, gaps, framework_sources.get(f.key, ""), refs) for f in results.frameworks
-    ]
+    findings = findings_by_framework(results)
+    chapters = [_chapter(f, framework_sources.get(f.result.key, ""), refs) for f in findings]
+    plan = plan_chapter(assessment=assessment, results=results)
+    changes = changes_chapter(assessment, results)
+    summary = executive_summary(
+        bank=bank,
+        findings=findings,
+        actions=summary_actions(plan.rows, ACTIONS_SHOWN),
+        changes=summary_changes(changes.changes if changes else None),
+    )
     return {
         "assessment": assessment,
         "organisation": assessment.organisation,
@@ -325,9 +331,10 @@ def report_context(
         "draft": not assessment.is_submitted,
         "approval": approval_for(assessment),
         "results": results,
+        "summary": summary,
         "chapters": chapters,
-        "gaps": gaps,
-        "top_gaps": gaps[:TOP_GAPS],
+        "gaps": results.gaps,
+        "pressing": pressing_findings(results, chapters),
         "critical_count": results.critical_gaps,
         "dont_know_count": len(results.dont_know),
         "unanswered": results.unanswered,
@@ -339,7 +346,9 @@ def report_context(
         "bases": BASES,
         "basis_rows": basis_rows(bank),
         "profile_version": next((f.version for f in bank.frameworks if f.kind == PROFILE), ""),
-        "plan": plan_chapter(assessment=assessment, results=results),
+        "plan": plan,
+        "changes_chapter": changes,
+        "bank_versions": bank_versions(bank, changes.steps if changes else ()),
     }
 
 

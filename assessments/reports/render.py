@@ -14,8 +14,6 @@ from assessments.models import Assessment
 from assessments.results import results_for_assessment
 from assessments.selectors import answers_for_assessment, bank_for_versions, pinned_versions
 
-from .appendix import bank_versions
-from .changes import changes_chapter
 from .content import framework_source_keys, manifest_for, report_context
 from .fetcher import REPORT_CSS, ReportURLFetcher, static_file_url
 
@@ -60,9 +58,6 @@ def _prepare(
         manifest=manifest,
         framework_sources=framework_source_keys(versions),
     )
-    chapter = changes_chapter(assessment, results)
-    context["changes_chapter"] = chapter
-    context["bank_versions"] = bank_versions(bank, chapter.steps if chapter else ())
     context["css_url"] = static_file_url(REPORT_CSS)
     context["generated_at"] = when
     context["metadata_keywords"] = _keywords(manifest.to_json())

@@ -1,4 +1,5 @@
-"""The gap list as CSV, safe to open in a spreadsheet."""
+"""The findings as CSV, safe to open in a spreadsheet: grouped and numbered as the results page
+and the PDF show them (assessments/results/findings.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import csv
 import io
 import unicodedata
 
-from assessments.scoring.results import Gap, Results
+from assessments.scoring.results import Results
+
+from .findings import Finding, all_findings
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -29,16 +32,19 @@ LOOKALIKES = str.maketrans(
     }
 )
 GAP_COLUMNS = [
-    "rank",
+    "finding",
     "critical",
     "why critical",
     "framework",
     "section",
+    "section title",
     "question",
+    "statement",
     "text",
     "answer",
     "note",
     "evidence",
+    "why it matters",
     "weight",
     "shortfall",
     "priority",
@@ -67,44 +73,43 @@ def csv_safe(value: object) -> str:
     return "'" + text if _runs_as_formula(text) else text
 
 
-def gap_row(rank: int, gap: Gap, source: str, cited_as: str) -> list[str]:
-    answer = gap.answer
+def gap_row(finding: Finding) -> list[str]:
+    gap, answer = finding.gap, finding.gap.answer
     row = [
-        rank,
+        finding.number,
         "yes" if gap.critical else "no",
         gap.why_critical,
         gap.framework,
         gap.section,
+        finding.section_title,
         gap.question,
+        finding.statement,
         gap.text,
         "; ".join(answer.choices) or answer.text,
         answer.note,
         " ".join(answer.evidence),
+        finding.why,
         gap.weight,
         gap.shortfall,
         gap.priority,
         gap.remediation,
-        source,
+        finding.citation,
         gap.quote,
         "; ".join(gap.supporting),
         gap.basis,
-        cited_as,
+        finding.cited_as,
     ]
     return [csv_safe(cell) for cell in row]
 
 
 def gap_rows(results: Results) -> list[list[str]]:
-    """One row per gap, critical first, as the results list them."""
-    rows = []
-    for rank, gap in enumerate(results.gaps, start=1):
-        cited = results.source(gap.source)
-        citation = cited.citation if cited else gap.source
-        rows.append(gap_row(rank, gap, citation, results.cited_as(gap)))
-    return rows
+    """One row per finding, framework by framework and section by section, numbered as the
+    results page and the PDF number them."""
+    return [gap_row(finding) for finding in all_findings(results)]
 
 
 def gaps_csv(results: Results) -> str:
-    """The gap list as CSV text with a header row, safe to open in a spreadsheet."""
+    """The findings as CSV text with a header row, safe to open in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(GAP_COLUMNS)

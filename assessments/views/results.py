@@ -28,6 +28,7 @@ from assessments.charts import radar, section_bars
 from assessments.models import AISystem, Assessment, Organisation
 from assessments.results import results_for_assessment
 from assessments.results.changes import changes_since_previous
+from assessments.results.findings import findings_by_framework
 from assessments.results.gaps_csv import gaps_csv
 from assessments.scoring.results import FrameworkResult, Gap, Results
 from assessments.selectors import (
@@ -160,5 +161,6 @@ def results_context(assessment: Assessment, results: Results) -> dict[str, Any]:
         "results": results,
         "frameworks": frameworks,
         "gaps": gaps,
+        "findings": findings_by_framework(results),
         "critical_count": results.critical_gaps,
     }
