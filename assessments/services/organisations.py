@@ -115,6 +115,17 @@ def invitation_send(*, invitation: Invitation, accept_url: str) -> None:
     )
 
 
+INVITATION_FOR_SOMEONE_ELSE = (
+    "This invitation was sent to {email}. Sign in with the account that uses that address, or "
+    "sign out and create an account for it."
+)
+
+
+def invitation_is_for(*, invitation: Invitation, user: User) -> bool:
+    """An invitation is accepted only by the account of the address it was sent to."""
+    return bool(user.email) and user.email.casefold() == invitation.email.casefold()
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Make the user a member with the invited role (an existing membership keeps the higher
@@ -122,6 +133,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at is not None or locked.expires_at <= timezone.now():
         raise ValidationError("This invitation has already been used or has expired.")
+    if not invitation_is_for(invitation=locked, user=user):
+        raise ValidationError(INVITATION_FOR_SOMEONE_ELSE.format(email=locked.email))
     membership = Membership.objects.filter(user=user, organisation=locked.organisation).first()
     rank = [Role.VIEWER, Role.ASSESSOR, Role.OWNER]
     if membership is None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+from http import HTTPStatus
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
+from django.contrib.auth.views import PasswordResetView
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +30,7 @@ from assessments.selectors import (
 )
 from assessments.services import organisations as services
 from assessments.services.answers import shown
+from govcheck.client_address import client_address
 
 from .common import remember_organisation
 
@@ -140,12 +148,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except Http404:
         return render(request, "registration/invitation_invalid.html", status=404)
     form = None if request.user.is_authenticated else InvitedUserForm(request.POST or None)
-    if request.method == "POST" and _join(request, invitation, form):
+    someone_else = isinstance(request.user, User) and not services.invitation_is_for(
+        invitation=invitation, user=request.user
+    )
+    if request.method == "POST" and not someone_else and _join(request, invitation, form):
         messages.success(request, f"Welcome to {invitation.organisation.name}.")
         remember_organisation(request, invitation.organisation)
         return redirect("organisation_dashboard", invitation.organisation.slug)
-    context = {"invitation": invitation, "form": form}
-    return render(request, "registration/invitation_accept.html", context)
+    context = {"invitation": invitation, "form": form, "someone_else": someone_else}
+    status = HTTPStatus.FORBIDDEN if someone_else and request.method == "POST" else HTTPStatus.OK
+    return render(request, "registration/invitation_accept.html", context, status=status)
 
 
 def _join(request: HttpRequest, invitation: Invitation, form: InvitedUserForm | None) -> bool:
@@ -163,3 +175,53 @@ def _join(request: HttpRequest, invitation: Invitation, form: InvitedUserForm | 
     )
     login(request, user, backend=LOGIN_BACKEND)
     return True
+
+
+# Password reset, throttled ----------------------------------------------------------------
+
+RESETS_PER_ADDRESS = 3  # emails to one address in RESET_WINDOW
+RESETS_PER_CLIENT = 10  # requests from one client address in RESET_WINDOW
+RESET_WINDOW = 3600  # seconds
+RESET_REFUSED = (
+    "Too many password reset requests came from your network. Try again in an hour, or ask "
+    "an owner of your organisation."
+)
+
+
+def _count(key: str) -> int:
+    """Requests counted under `key` in the current window, this one included."""
+    cache.add(key, 0, timeout=RESET_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls: a new window
+        cache.set(key, 1, timeout=RESET_WINDOW)
+        return 1
+
+
+def _hashed(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, at most RESETS_PER_CLIENT requests from one client address
+    (then 429 with a message) and RESETS_PER_ADDRESS emails to one address an hour (past that,
+    the same "sent" page without an email, so the page never tells whether an account exists)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _count("reset:client:" + _hashed(client_address(request))) > RESETS_PER_CLIENT:
+            return render(
+                request,
+                "registration/password_reset_form.html",
+                {"form": self.get_form(), "refused": RESET_REFUSED},
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        address = form.cleaned_data["email"].strip().casefold()
+        if _count("reset:address:" + _hashed(address)) > RESETS_PER_ADDRESS:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = ThrottledPasswordResetView.as_view()

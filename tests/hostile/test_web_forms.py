@@ -224,3 +224,22 @@ def test_the_answers_upload_takes_more_than_other_addresses(
     assert autosave.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     assert upload.status_code == HTTPStatus.FOUND
     assert Assessment.objects.count() == 2
+
+
+def test_an_answers_file_larger_than_any_other_body_imports(
+    client: Client, mini_bank: None, organisation: Organisation, assessor: User, settings: Any
+) -> None:
+    from assessments.answers_checks import answers_file_max_bytes
+
+    size = settings.MAX_REQUEST_BODY_BYTES + 100_000
+    assert answers_file_max_bytes() > size  # the bank's largest export is larger still
+    file = json.dumps(answers_export(assessment=make_assessment(organisation, assessor)))
+    client.force_login(assessor)
+
+    upload = client.post(
+        reverse("answers_import", args=[organisation.slug]),
+        {"file": SimpleUploadedFile("a.json", (file + " " * (size - len(file))).encode())},
+    )
+
+    assert upload.status_code == HTTPStatus.FOUND
+    assert Assessment.objects.count() == 2
