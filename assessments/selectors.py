@@ -137,11 +137,16 @@ def assessment_get_for_user(*, user: AnyUser, pk: int) -> Assessment:
     return assessment_access_for_user(user=user, pk=pk).assessment
 
 
+def report_current(*, assessment: Assessment) -> Report | None:
+    """The report of the assessment's current answers, if one was asked for."""
+    return Report.objects.filter(assessment=assessment, revision=assessment.revision).first()
+
+
 def report_get_for_user(*, user: AnyUser, assessment_pk: int) -> Report:
     """The report of the assessment's current answers, if the user may see the assessment and
     one was requested (Http404 otherwise)."""
     assessment = assessment_get_for_user(user=user, pk=assessment_pk)
-    report = Report.objects.filter(assessment=assessment, revision=assessment.revision).first()
+    report = report_current(assessment=assessment)
     if report is None:
         raise Http404
     return report

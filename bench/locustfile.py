@@ -220,14 +220,15 @@ class Assessor(HttpUser):
         return None
 
     def report(self) -> None:
-        """Ask for the PDF of the current answers; while it is being prepared, poll it."""
+        """Ask for the PDF of the current answers (a POST answered by the report or its waiting
+        page); while it is being prepared, poll it."""
         url = f"/assessments/{self.assessment}/report.pdf"
         asked = time.monotonic()
         name = "report.pdf"
         while True:
-            with self.client.get(
-                url, headers=self.headers(), name=name, catch_response=True
-            ) as response:
+            send = self.client.get if name.endswith("(poll)") else self.client.post
+            target = url if send == self.client.get else f"/assessments/{self.assessment}/report/"
+            with send(target, headers=self.headers(), name=name, catch_response=True) as response:
                 kind = response.headers.get("Content-Type", "")
                 if response.status_code == 200 and kind.startswith("application/pdf"):
                     REPORT_OUTCOMES["ready"].append(time.monotonic() - asked)

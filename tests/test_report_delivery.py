@@ -74,7 +74,7 @@ def test_a_report_is_a_pdf_download_marked_draft_in_its_name(
 ) -> None:
     client.force_login(assessor)
 
-    response = client.get(reverse("report_pdf", args=[assessment.pk]))
+    response = ask(client, assessment)
 
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "application/pdf"
@@ -87,11 +87,12 @@ def test_an_unchanged_assessment_never_renders_twice(
     client: Client, assessor: User, viewer: User, assessment: Assessment, renders: list[int]
 ) -> None:
     client.force_login(assessor)
-    first = client.get(reverse("report_pdf", args=[assessment.pk])).content
-    client.force_login(viewer)  # viewers may read reports too
-    second = client.get(reverse("report_pdf", args=[assessment.pk])).content
+    first = ask(client, assessment).content
+    client.force_login(viewer)  # viewers may read reports too, and ask for them
+    second = ask(client, assessment).content
+    third = client.get(reverse("report_pdf", args=[assessment.pk])).content
 
-    assert first == second
+    assert first == second == third
     assert renders == [assessment.pk]
 
 
@@ -99,10 +100,10 @@ def test_a_changed_answer_gives_a_new_report_and_drops_the_old_one(
     client: Client, assessor: User, assessment: Assessment, renders: list[int]
 ) -> None:
     client.force_login(assessor)
-    client.get(reverse("report_pdf", args=[assessment.pk]))
+    ask(client, assessment)
     answer(assessment, assessor, "mini-tier", "supervision", "yes")
 
-    response = client.get(reverse("report_pdf", args=[assessment.pk]))
+    response = ask(client, assessment)
 
     assert response.status_code == HTTPStatus.OK
     assert renders == [assessment.pk, assessment.pk]
@@ -110,6 +111,28 @@ def test_a_changed_answer_gives_a_new_report_and_drops_the_old_one(
         Report.objects.filter(assessment=assessment).values_list("revision", flat=True)
     )
     assert revisions == [Assessment.objects.get(pk=assessment.pk).revision]
+
+
+def ask(client: Client, assessment: Assessment) -> Any:
+    """Press the report button (a POST), and follow to the report or its waiting page."""
+    return client.post(reverse("report_prepare", args=[assessment.pk]), follow=True)
+
+
+def test_reading_the_report_page_asks_for_nothing(
+    client: Client, viewer: User, assessment: Assessment, renders: list[int]
+) -> None:
+    client.force_login(viewer)
+
+    page = client.get(reverse("report_pdf", args=[assessment.pk]))
+
+    assert page.status_code == HTTPStatus.OK
+    assert "has not been prepared yet" in page.content.decode()
+    assert f'action="{reverse("report_prepare", args=[assessment.pk])}"' in page.content.decode()
+    poll = client.get(reverse("report_status", args=[assessment.pk]), HTTP_HX_REQUEST="true")
+    assert poll.status_code == 286
+    assert not Report.objects.exists()
+    assert renders == []
+    assert client.get(reverse("report_prepare", args=[assessment.pk])).status_code == 405
 
 
 @WITH_WORKER
@@ -120,14 +143,14 @@ def test_the_page_waits_for_the_worker_and_then_offers_the_report(
     url = reverse("report_pdf", args=[assessment.pk])
     status_url = reverse("report_status", args=[assessment.pk])
 
-    waiting = client.get(url)
+    waiting = ask(client, assessment)
     assert waiting.status_code == HTTPStatus.ACCEPTED
     page = waiting.content.decode()
     assert "being prepared" in page
     assert 'role="status"' in page
     assert f'hx-get="{status_url}"' in page
     # Asking again neither queues a second render nor loses the first.
-    client.get(url)
+    ask(client, assessment)
     assert DBTaskResult.objects.count() == 1
     poll = client.get(status_url, HTTP_HX_REQUEST="true")
     assert poll.status_code == HTTPStatus.OK
@@ -153,7 +176,7 @@ def test_a_failed_render_says_why_and_can_be_tried_again(
         raise ValueError("font cache unreadable")
 
     _renderer(monkeypatch, fail)
-    page = client.get(url)
+    page = ask(client, assessment)
     assert page.status_code == HTTPStatus.OK
     assert "could not be prepared because of an error" in page.content.decode()
     assert "font cache" not in page.content.decode()  # internals stay in the log
@@ -178,7 +201,7 @@ def test_a_render_past_the_time_limit_is_stopped_with_a_message(
     client.force_login(assessor)
 
     started = time.monotonic()
-    page = client.get(reverse("report_pdf", args=[assessment.pk]))
+    page = ask(client, assessment)
 
     assert time.monotonic() - started < 4
     assert "longer than 1 seconds and was stopped" in page.content.decode()
@@ -194,7 +217,7 @@ def test_a_render_out_of_memory_is_stopped_with_a_message(
     _renderer(monkeypatch, exhaust)
     client.force_login(assessor)
 
-    page = client.get(reverse("report_pdf", args=[assessment.pk]))
+    page = ask(client, assessment)
 
     assert "more memory than the worker allows" in page.content.decode()
 
@@ -217,9 +240,13 @@ def test_answers_changed_while_waiting_render_only_the_newest(
 ) -> None:
     client.force_login(assessor)
     status_url = reverse("report_status", args=[assessment.pk])
-    client.get(reverse("report_pdf", args=[assessment.pk]))
+    ask(client, assessment)
     answer(assessment, assessor, "mini-tier", "supervision", "yes")  # while it waits
-    client.get(status_url, HTTP_HX_REQUEST="true")  # the waiting page asks again
+    outdated = client.get(status_url, HTTP_HX_REQUEST="true")
+    # The waiting page stops and offers the report of the answers as they are now.
+    assert outdated.status_code == 286
+    assert "has not been prepared yet" in outdated.content.decode()
+    ask(client, assessment)
 
     _work()
 
@@ -254,7 +281,8 @@ def test_a_second_death_fails_the_report_with_a_message(
     _stranded(assessment, assessor, attempts=2, ago=600)  # long past limit and grace
     client.force_login(assessor)
 
-    # The page itself notices the lost render: nobody waits for ever.
+    # The worker's supervisor finds the lost render on its rounds: nobody waits for ever.
+    report_recover()
     page = client.get(reverse("report_status", args=[assessment.pk]), HTTP_HX_REQUEST="true")
 
     assert page.status_code == 286
@@ -272,7 +300,7 @@ def test_the_report_queries_stay_few(
 ) -> None:
     client.force_login(assessor)
     url = reverse("report_pdf", args=[assessment.pk])
-    client.get(url)
+    ask(client, assessment)
     _work()
     with django_assert_max_num_queries(7):
         assert client.get(url).status_code == HTTPStatus.OK

@@ -55,7 +55,7 @@ def test_past_the_limit_a_report_is_refused_with_a_message(
         report_request(assessment=assessment, user=assessor)
     client.force_login(assessor)
 
-    response = client.get(reverse("report_pdf", args=[last.pk]))
+    response = client.post(reverse("report_prepare", args=[last.pk]))
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "already has 3 reports being prepared" in response.content.decode()

@@ -73,7 +73,7 @@ def _request_report(site: Installation) -> tuple[str, requests.Session, int]:
     assessment = start_assessment(
         session, base, "Kill test", ["tfs-principles", "sg-genai", "model-law", "rsp-asl"]
     )
-    waiting = session.get(f"{base}/assessments/{assessment}/report.pdf", timeout=10)
+    waiting = session.post(f"{base}/assessments/{assessment}/report/", timeout=10)
     assert waiting.status_code == 202
     assert "being prepared" in waiting.text
     return base, session, assessment

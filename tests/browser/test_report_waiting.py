@@ -32,7 +32,7 @@ def test_the_waiting_page_offers_the_report_once_the_worker_is_done(
     sign_in(page, live_server.url, assessor)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/results/")
 
-    page.get_by_role("link", name="Download the draft report (PDF)").click()
+    page.get_by_role("button", name="Download the draft report (PDF)").click()
     status = page.get_by_role("status").filter(has_text="report")
     expect(status).to_contain_text("being prepared")
     assert_accessible(page, "report being prepared")
