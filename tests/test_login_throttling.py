@@ -17,7 +17,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from govcheck.client_address import client_address
+from govcheck.throttling import client_address
 from tests.factories import PASSWORD
 from tests.servers import PASSWORD as FAULT_PASSWORD
 from tests.servers import Installation, free_port, installation
