@@ -265,4 +265,4 @@ def test_production_under_gunicorn_counts_the_address_the_proxies_saw(tmp_path: 
             assert failures == [HTTPStatus.OK] * 4 + [HTTPStatus.TOO_MANY_REQUESTS], proxies
             assert locked == HTTPStatus.TOO_MANY_REQUESTS, proxies
             assert victim == HTTPStatus.FOUND, proxies
-            assert {row[0] for row in rows} == {counted}, proxies
+            assert {str(row[0]) for row in rows} == {counted}, proxies  # PostgreSQL: inet
