@@ -30,7 +30,7 @@ from assessments.selectors import (
 )
 from assessments.services import organisations as services
 from assessments.services.answers import shown
-from govcheck.client_address import client_address
+from govcheck.throttling import client_address
 
 from .common import remember_organisation
 

@@ -127,12 +127,12 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The address that counts is the one the trusted proxies report (govcheck/client_address.py).
+# The address that counts is the one the trusted proxies report (govcheck/throttling.py).
 # Served directly (PROXY_COUNT = 0) it is the peer, and a forged X-Forwarded-For changes nothing;
 # production sets PROXY_COUNT to the number of appending proxies in front (prod.py, README).
 PROXY_COUNT = 0
-AXES_CLIENT_IP_CALLABLE = "govcheck.client_address.client_address"
-AXES_USERNAME_CALLABLE = "govcheck.client_address.throttled_username"
+AXES_CLIENT_IP_CALLABLE = "govcheck.throttling.client_address"
+AXES_USERNAME_CALLABLE = "govcheck.throttling.throttled_username"
 
 # One cache for every app server: a table in the shared database (manage.py createcachetable).
 CACHES = {

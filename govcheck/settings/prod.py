@@ -48,7 +48,7 @@ def _proxy_count() -> int:
 
 
 # Behind a proxy, throttling counts the address the proxies report for the client, never the
-# part of X-Forwarded-For the client wrote (govcheck/client_address.py). One proxy by default.
+# part of X-Forwarded-For the client wrote (govcheck/throttling.py). One proxy by default.
 PROXY_COUNT = _proxy_count()
 
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

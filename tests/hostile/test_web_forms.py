@@ -4,9 +4,12 @@ in the database changes."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
 from collections.abc import Callable
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +21,7 @@ from django.urls import reverse
 from assessments.answers_io import answers_export
 from assessments.models import Assessment, Invitation, Membership, Organisation
 from tests.factories import make_assessment
+from tests.servers import free_port, installation
 
 LONG_EMAIL = "a" * 245 + "@example.org"  # 257 characters
 
@@ -243,3 +247,29 @@ def test_an_answers_file_larger_than_any_other_body_imports(
 
     assert upload.status_code == HTTPStatus.FOUND
     assert Assessment.objects.count() == 2
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_served_by_gunicorn_an_oversized_body_is_refused_before_it_is_sent(
+    tmp_path: Path,
+) -> None:
+    """As the probe did: an anonymous multipart POST announcing 300 MB to the sign-in page. The
+    answer comes after the headers and the first kilobyte: the server never waits for the rest
+    (before the limit, Django read the body into a temporary file before refusing it)."""
+    with installation(tmp_path) as site:
+        port = free_port()
+        site.gunicorn(port, workers=1)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.putrequest("POST", "/accounts/login/")
+        connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+        connection.putheader("Content-Length", BIG)
+        connection.endheaders(b"--x\r\n" + b"a" * 1024)
+        started = time.monotonic()
+        response = connection.getresponse()
+        body = response.read().decode()
+        connection.close()
+
+    assert response.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert "this address takes at most 5.0" in body
+    assert time.monotonic() - started < 5

@@ -1,4 +1,5 @@
-"""The address a request comes from, as the proxies this installation trusts report it.
+"""Who a sign-in or password-reset request counts as: the client's address as the proxies this
+installation trusts report it, and the username as typed, in a form every database stores.
 
 Served directly (``PROXY_COUNT = 0``) the client is the peer: ``REMOTE_ADDR``. Behind
 ``PROXY_COUNT`` reverse proxies that each append the address they received from to
