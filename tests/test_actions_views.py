@@ -267,3 +267,26 @@ def test_the_edit_page_shows_the_history_of_the_action(
     assert history.index("Second wording") < history.index("First wording")
     assert "<td>olivia</td><td>In progress" in history
     assert "<td>adam</td><td>Open" in history
+
+
+def test_an_assessor_editing_an_accepted_risk_keeps_it_accepted(
+    client: Client, assessment: Assessment, assessor: User, owner: User
+) -> None:
+    action = add(assessment, owner, "mini-gate", "red-team", status="risk_accepted", reason="Cost")
+    client.force_login(assessor)
+    url = reverse("action_edit", args=[assessment.pk, action.pk])
+    form = client.get(url).content.decode()
+    assert '<option value="risk_accepted" selected>' in form
+    data = {"title": "New title", "status": "risk_accepted", "reason": "Cost", "due": "2027-09-01"}
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    action.refresh_from_db()
+    assert (action.status, action.accepted_by, action.due) == (
+        "risk_accepted",
+        owner,
+        dt.date(2027, 9, 1),
+    )
+    changed = client.post(url, data | {"reason": "Another reason"})
+    assert changed.status_code == HTTPStatus.BAD_REQUEST
+    assert "Only an owner of the organisation can accept a risk." in changed.content.decode()
+    action.refresh_from_db()
+    assert action.reason == "Cost"
