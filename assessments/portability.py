@@ -2,9 +2,9 @@
 
 The document holds the organisation, its members (with their password hashes, so they can sign
 in on the new installation), pending invitations, AI systems, assessments with their stored
-results, answers and the full answer history. Questions are referred to by natural key
-(framework, version label, question key), so the target must hold the same question-bank
-versions; rendered PDFs are caches and are not exported.
+results, answers and the full answer history, and the action plans with theirs. Questions are
+referred to by natural key (framework, version label, question key), so the target must hold
+the same question-bank versions; rendered PDFs are caches and are not exported.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .models import (
     Organisation,
     Question,
 )
+from .plan.portability import actions_document, actions_from_document
 
 FORMAT = "govcheck.organisation"
 VERSION = 1
@@ -167,6 +168,9 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
             for i in organisation.invitations.order_by("created_at", "pk")
         ],
     }
+    document["actions"] = actions_document(
+        organisation=organisation, assessment_no=assessment_no, user_ref=user_ref
+    )
     document["members"] = [{"username": m.user.username, "role": m.role} for m in memberships]
     document["users"] = [
         {
@@ -217,6 +221,7 @@ def organisation_import(*, document: dict[str, Any]) -> Organisation:
     assessments = _assessments(document, organisation, systems, versions, users)
     answers = _answers(document, assessments, questions, users)
     _history(document, assessments, answers, questions, users)
+    actions_from_document(document.get("actions", []), assessments, users)
     for i in document["invitations"]:
         Invitation.objects.create(
             organisation=organisation,
