@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from assessments import selectors
 from assessments.models import Action, Assessment, Organisation
 from assessments.services.actions import ActionFields, action_create
-from tests.factories import answer, make_assessment
+from tests.factories import answer, make_assessment, make_user
 from tests.test_results import answer_mini
 from tests.test_results_views import bulk_bank
 
@@ -290,3 +290,16 @@ def test_an_assessor_editing_an_accepted_risk_keeps_it_accepted(
     assert "Only an owner of the organisation can accept a risk." in changed.content.decode()
     action.refresh_from_db()
     assert action.reason == "Cost"
+
+
+def test_staff_read_actions_and_their_history_in_the_admin(
+    client: Client, assessment: Assessment, assessor: User
+) -> None:
+    action = add(assessment, assessor, "mini-gate", "red-team", title="Red-team it")
+    client.force_login(make_user("root", staff=True))
+    listed = client.get(reverse("admin:assessments_action_changelist"))
+    assert "Red-team it" in listed.content.decode()
+    history = client.get(reverse("admin:assessments_action_history", args=[action.pk]))
+    assert history.status_code == HTTPStatus.OK
+    assert "adam" in history.content.decode()
+    assert client.post(reverse("admin:assessments_action_add"), {}).status_code == 403
