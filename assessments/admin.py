@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_bank  # noqa: F401 - registers the question bank's admin
-from .models import Answer, Assessment, Membership, Organisation
+from .models import Action, Answer, Assessment, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -50,3 +50,10 @@ class AssessmentAdmin(ReadOnlyAdmin):
 class AnswerAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["assessment", "question", "version", "updated_by", "updated_at"]
     list_select_related = ["assessment__system", "question"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["assessment", "framework", "question", "title", "owner", "due", "status"]
+    list_filter = ["status"]
+    list_select_related = ["assessment__system", "owner"]

@@ -18,6 +18,7 @@ MAX_EMAIL = 254
 MAX_TEXT = 10_000  # a written answer
 MAX_NOTE = 10_000
 MAX_REASON = 2_000
+MAX_ACTION_TITLE = 500
 MAX_EVIDENCE_LINKS = 20
 MAX_LINK = 2_000
 # The longest JSON text one character can become: "\u0001" for a control character.

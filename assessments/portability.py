@@ -1,9 +1,10 @@
 """Move one organisation between installations: a self-contained JSON document.
 
 The document holds the organisation, its members and their accounts, invitations, AI systems,
-assessments with their stored results, answers and the full answer history. Questions are
-referred to by natural key (framework, version label, question key), so the target must hold
-the same question-bank versions; rendered PDFs are caches and are not exported.
+assessments with their stored results, answers and the full answer history, and the action
+plans with theirs. Questions are referred to by natural key (framework, version label, question
+key), so the target must hold the same question-bank versions; rendered PDFs are caches and are
+not exported.
 
 Left out: invitation tokens (a live token is a key to the organisation; import gives every
 invitation a new one), and password hashes unless asked for (`include_password_hashes`, for a
@@ -32,6 +33,7 @@ from .models import (
     Organisation,
     Question,
 )
+from .plan.portability import actions_document, actions_from_document
 from .portability_schema import organisation_file_problems
 
 FORMAT = "govcheck.organisation"
@@ -176,6 +178,9 @@ def organisation_export(
             for i in organisation.invitations.order_by("created_at", "pk")
         ],
     }
+    document["actions"] = actions_document(
+        organisation=organisation, assessment_no=assessment_no, user_ref=user_ref
+    )
     document["members"] = [{"username": m.user.username, "role": m.role} for m in memberships]
     document["users"] = [
         {
@@ -232,6 +237,7 @@ def organisation_import(*, document: dict[str, Any]) -> Organisation:
     assessments = _assessments(document, organisation, systems, versions, users)
     answers = _answers(document, assessments, questions, users)
     _history(document, assessments, answers, questions, users)
+    actions_from_document(document.get("actions", []), assessments, users)
     for i in document["invitations"]:
         invitation = Invitation.objects.create(
             organisation=organisation,

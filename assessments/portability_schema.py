@@ -29,6 +29,7 @@ from pydantic import (
 
 from .json_input import JSONRefused, json_check
 from .limits import (
+    MAX_ACTION_TITLE,
     MAX_EMAIL,
     MAX_EVIDENCE_LINKS,
     MAX_LINK,
@@ -206,6 +207,34 @@ class UserRow(Strict):
     is_active: bool
 
 
+class ActionFields(Strict):
+    title: Annotated[str, _text(MAX_ACTION_TITLE, 1)]
+    owner: Username | None
+    due: dt.date | None = Field(strict=False)
+    status: Literal["open", "in_progress", "done", "risk_accepted"]
+    reason: Reason
+    accepted_by: Username | None
+    accepted_at: Time | None = Field(strict=False)
+
+
+class ActionHistoryRow(ActionFields):
+    date: Time = Field(strict=False)
+    type: Literal["+", "~", "-"]
+    user: Username | None
+
+
+class ActionRow(ActionFields):
+    id: Id
+    assessment: Id
+    framework: Key
+    question: Key
+    carried_from: Id | None
+    created_by: Username | None
+    created_at: Time = Field(strict=False)
+    updated_at: Time = Field(strict=False)
+    history: list[ActionHistoryRow]
+
+
 class OrganisationFile(Strict):
     format: Literal["govcheck.organisation"]
     version: Literal[1]
@@ -217,6 +246,7 @@ class OrganisationFile(Strict):
     invitations: list[InvitationRow]
     members: list[MemberRow]
     users: list[UserRow]
+    actions: list[ActionRow] = []  # files written before action plans have none
 
     @model_validator(mode="after")
     def references(self) -> OrganisationFile:
@@ -242,12 +272,23 @@ class OrganisationFile(Strict):
                 _known(f"{name}[{n}]", x.updated_by, users)
         for n, h in enumerate(self.history):
             _known(f"history[{n}].user", h.user, users)
+        _action_references(self.actions, assessments, users)
         for n, m in enumerate(self.members):
             _known(f"members[{n}].username", m.username, users)
         for n, i in enumerate(self.invitations):
             for who in (i.invited_by, i.accepted_by):
                 _known(f"invitations[{n}]", who, users)
         return self
+
+
+def _action_references(rows: list[ActionRow], assessments: set[int], users: set[str]) -> None:
+    _unique("actions", [row.id for row in rows])
+    numbers = {row.id for row in rows}
+    for n, row in enumerate(rows):
+        _known(f"actions[{n}].assessment", row.assessment, assessments)
+        _known(f"actions[{n}].carried_from", row.carried_from, numbers)
+        for who in (row.owner, row.accepted_by, row.created_by, *(h.user for h in row.history)):
+            _known(f"actions[{n}]", who, users)
 
 
 def _unique(what: str, keys: list[Any]) -> None:

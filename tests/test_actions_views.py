@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from assessments import selectors
 from assessments.models import Action, Assessment, Organisation
 from assessments.services.actions import ActionFields, action_create
-from tests.factories import answer, make_assessment
+from tests.factories import answer, make_assessment, make_user
 from tests.test_results import answer_mini
 from tests.test_results_views import bulk_bank
 
@@ -267,3 +267,39 @@ def test_the_edit_page_shows_the_history_of_the_action(
     assert history.index("Second wording") < history.index("First wording")
     assert "<td>olivia</td><td>In progress" in history
     assert "<td>adam</td><td>Open" in history
+
+
+def test_an_assessor_editing_an_accepted_risk_keeps_it_accepted(
+    client: Client, assessment: Assessment, assessor: User, owner: User
+) -> None:
+    action = add(assessment, owner, "mini-gate", "red-team", status="risk_accepted", reason="Cost")
+    client.force_login(assessor)
+    url = reverse("action_edit", args=[assessment.pk, action.pk])
+    form = client.get(url).content.decode()
+    assert '<option value="risk_accepted" selected>' in form
+    data = {"title": "New title", "status": "risk_accepted", "reason": "Cost", "due": "2027-09-01"}
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    action.refresh_from_db()
+    assert (action.status, action.accepted_by, action.due) == (
+        "risk_accepted",
+        owner,
+        dt.date(2027, 9, 1),
+    )
+    changed = client.post(url, data | {"reason": "Another reason"})
+    assert changed.status_code == HTTPStatus.BAD_REQUEST
+    assert "Only an owner of the organisation can accept a risk." in changed.content.decode()
+    action.refresh_from_db()
+    assert action.reason == "Cost"
+
+
+def test_staff_read_actions_and_their_history_in_the_admin(
+    client: Client, assessment: Assessment, assessor: User
+) -> None:
+    action = add(assessment, assessor, "mini-gate", "red-team", title="Red-team it")
+    client.force_login(make_user("root", staff=True))
+    listed = client.get(reverse("admin:assessments_action_changelist"))
+    assert "Red-team it" in listed.content.decode()
+    history = client.get(reverse("admin:assessments_action_history", args=[action.pk]))
+    assert history.status_code == HTTPStatus.OK
+    assert "adam" in history.content.decode()
+    assert client.post(reverse("admin:assessments_action_add"), {}).status_code == 403

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from assessments.limits import MAX_ACTION_TITLE, MAX_REASON, text_problem
 from assessments.models import Action, Assessment
 from assessments.services.actions import ActionFields, action_create
 
@@ -76,6 +77,16 @@ def _line(index: int, item: Any) -> ActionLine:
     wrong = [k for k, v in text.items() if not isinstance(v, str)]
     if wrong:
         raise ActionsRefused(f"The {', '.join(wrong)} of {what} must be text.")
+    for key, what_text, limit in (
+        ("title", "title", MAX_ACTION_TITLE),
+        ("reason", "reason", MAX_REASON),
+        ("owner", "owner", 150),
+        ("framework", "framework", 60),
+        ("question", "question", 100),
+    ):
+        problem = text_problem(text[key], f"{what_text} of {what}", limit)
+        if problem:
+            raise ActionsRefused(problem)
     status = text["status"] or Action.Status.OPEN
     if status not in STATUSES:
         raise ActionsRefused(f"{what}: unknown status {status!r} (one of: {', '.join(STATUSES)}).")

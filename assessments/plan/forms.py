@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from assessments.limits import MAX_ACTION_TITLE, MAX_REASON, StorableText
 from assessments.models import Action
 from assessments.services.actions import ActionFields
 
@@ -28,7 +29,8 @@ def _owner_field(form: forms.Form) -> OwnerChoice:
 
 class ActionForm(forms.Form):
     title = forms.CharField(
-        max_length=500,
+        max_length=MAX_ACTION_TITLE,
+        validators=[StorableText("title")],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What will be done; prefilled from the finding's remediation.",
     )
@@ -40,6 +42,8 @@ class ActionForm(forms.Form):
     reason = forms.CharField(
         label="Why the risk is accepted",
         required=False,
+        max_length=MAX_REASON,
+        validators=[StorableText("reason")],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Only with “Risk accepted”, which only an owner of the organisation can choose.",
     )

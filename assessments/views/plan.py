@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -91,13 +91,14 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int, action: int) -> HttpResponse:
     access, found = action_get_for_user(user=request.user, assessment_pk=pk, pk=action)
     access.require(access.is_editor, "Viewers can read the action plan but not change it.")
-    form = _action_form(request, access, initial=_initial(found))
+    accepted = found.status == Action.Status.RISK_ACCEPTED
+    form = _action_form(request, access, initial=_initial(found), keep_accepted=accepted)
     if request.method == "POST" and form.is_valid():
         assert isinstance(request.user, User)
         try:
             action_update(action=found, user=request.user, fields=form.action_fields())
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, "The action was saved.")
             return redirect("assessment_plan", pk=pk)
@@ -169,10 +170,15 @@ def _initial(action: Action) -> dict[str, Any]:
 
 
 def _action_form(
-    request: HttpRequest, access: AssessmentAccess, initial: dict[str, Any]
+    request: HttpRequest,
+    access: AssessmentAccess,
+    initial: dict[str, Any],
+    keep_accepted: bool = False,
 ) -> ActionForm:
+    """The action's form; "Risk accepted" is offered to owners, and kept for an accepted risk
+    (an assessor may change its date, not why it was accepted)."""
     members = organisation_members(access.assessment)
-    may_accept = access.role == Role.OWNER
+    may_accept = access.role == Role.OWNER or keep_accepted
     data = request.POST if request.method == "POST" else None
     return ActionForm(data, initial=initial, members=members, may_accept=may_accept)
 

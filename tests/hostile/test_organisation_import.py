@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import Organisation
+from assessments.models import Action, Organisation
 from tests.test_portability import _export, populated  # noqa: F401 (a fixture)
 
 Document = dict[str, Any]
@@ -52,7 +52,46 @@ def first(name: str) -> Callable[[Document], dict[str, Any]]:
     return lambda d: d[name][0]
 
 
+def an_action(document: Document, **change: Any) -> None:
+    """Give the file one action of the plan: valid, but for `change`."""
+    action = {
+        "id": 1,
+        "assessment": document["assessments"][0]["id"],
+        "framework": "mini-gate",
+        "question": "red-team",
+        "title": "Commission a red team",
+        "owner": document["members"][0]["username"],
+        "due": "2027-01-31",
+        "status": "open",
+        "reason": "",
+        "accepted_by": None,
+        "accepted_at": None,
+        "carried_from": None,
+        "created_by": None,
+        "created_at": "2026-12-01T09:00:00+00:00",
+        "updated_at": "2026-12-01T09:00:00+00:00",
+        "history": [],
+    }
+    document["actions"] = [action | change]
+
+
 CASES: dict[str, tuple[Callable[[Document], bytes], str]] = {
+    "an action with an unknown status": (
+        changed(lambda d: an_action(d, status="archived")),
+        "actions[0].status: Input should be 'open', 'in_progress', 'done' or 'risk_accepted'",
+    ),
+    "an action given to someone not in the file": (
+        changed(lambda d: an_action(d, owner="nobody")),
+        "actions[0]: 'nobody' is not in the file",
+    ),
+    "an action of an assessment not in the file": (
+        changed(lambda d: an_action(d, assessment=999)),
+        "actions[0].assessment: 999 is not in the file",
+    ),
+    "an action title too long": (
+        changed(lambda d: an_action(d, title="t" * 501)),
+        "actions[0].title: String should have at most 500 characters",
+    ),
     "a role superadmin": (
         changed(lambda d: first("members")(d).update(role="superadmin")),
         "members[0].role: Input should be 'owner', 'assessor' or 'viewer'",
@@ -173,9 +212,16 @@ def test_a_hostile_organisation_file_is_refused_naming_the_place(
 
 def test_the_valid_copy_imports_beside_the_original(document: Document, tmp_path: Path) -> None:
     document["invitations"].append(copy.deepcopy(document["invitations"][0]))  # same token too
+    an_action(document)
 
     run(tmp_path, json.dumps(document).encode())
 
     copied = Organisation.objects.get(slug="acme-copy")
     assert copied.invitations.count() == 2
     assert copied.assessments.count() == 2
+    (action,) = Action.objects.filter(assessment__organisation=copied)
+    assert (action.title, action.status, str(action.due)) == (
+        "Commission a red team",
+        "open",
+        "2027-01-31",
+    )
