@@ -101,6 +101,7 @@ def organisation_export(
             "name": organisation.name,
             "slug": organisation.slug,
             "created_at": _time(organisation.created_at),
+            "requires_approval": organisation.requires_approval,
         },
         "systems": [
             {
@@ -127,6 +128,12 @@ def organisation_export(
                 "submitted_by": user_ref(a.submitted_by_id),
                 "results": a.results,
                 "scoring_rules_version": a.scoring_rules_version,
+                "approval_required": a.approval_required,
+                "approved_by": user_ref(a.approved_by_id),
+                "approved_at": _time(a.approved_at),
+                "returned_by": user_ref(a.returned_by_id),
+                "returned_at": _time(a.returned_at),
+                "return_comment": a.return_comment,
             }
             for a in assessments
         ],
@@ -218,7 +225,11 @@ def organisation_import(*, document: dict[str, Any]) -> Organisation:
     questions = _questions(document)
     users = _users(document["users"])
     org_data = document["organisation"]
-    organisation = Organisation.objects.create(name=org_data["name"], slug=slug)
+    organisation = Organisation.objects.create(
+        name=org_data["name"],
+        slug=slug,
+        requires_approval=org_data.get("requires_approval", False),
+    )
     Organisation.objects.filter(pk=organisation.pk).update(
         created_at=_parse_time(org_data["created_at"])
     )
@@ -324,6 +335,12 @@ def _assessments(
             created_by=users.get(a["created_by"] or ""),
             submitted_by=users.get(a["submitted_by"] or ""),
             submitted_at=_parse_time(a["submitted_at"]),
+            approval_required=a.get("approval_required", False),
+            approved_by=users.get(a.get("approved_by") or ""),
+            approved_at=_parse_time(a.get("approved_at")),
+            returned_by=users.get(a.get("returned_by") or ""),
+            returned_at=_parse_time(a.get("returned_at")),
+            return_comment=a.get("return_comment", ""),
         )
         assessment.framework_versions.set([versions[tuple(v)] for v in a["versions"]])
         created[a["id"]] = assessment

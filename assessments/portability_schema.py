@@ -130,6 +130,7 @@ class OrganisationRow(Strict):
     name: OrganisationName
     slug: Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,60}$")]
     created_at: Time = Field(strict=False)
+    requires_approval: bool = False  # absent from files written before sign-off
 
 
 class SystemRow(Strict):
@@ -154,6 +155,13 @@ class AssessmentRow(Strict):
     submitted_by: Username | None
     results: Annotated[dict[str, Any] | None, AfterValidator(_results)]
     scoring_rules_version: RulesVersion
+    # Sign-off; absent from files written before it existed.
+    approval_required: bool = False
+    approved_by: Username | None = None
+    approved_at: Time | None = Field(default=None, strict=False)
+    returned_by: Username | None = None
+    returned_at: Time | None = Field(default=None, strict=False)
+    return_comment: Reason = ""
 
 
 class AnswerFields(Strict):
@@ -264,7 +272,7 @@ class OrganisationFile(Strict):
             _known(f"assessments[{n}].system", a.system, systems)
             if a.previous is not None:
                 _known(f"assessments[{n}].previous", a.previous, assessments)
-            for who in (a.created_by, a.submitted_by):
+            for who in (a.created_by, a.submitted_by, a.approved_by, a.returned_by):
                 _known(f"assessments[{n}]", who, users)
         for name, rows in (("answers", self.answers), ("history", self.history)):
             for n, x in enumerate(rows):

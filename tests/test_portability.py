@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from assessments.models import Answer, Assessment, FrameworkVersion, Invitation, Organisation
 from assessments.services.assessments import assessment_next_round, assessment_submit
+from assessments.services.signoff import assessment_approve
 from tests.factories import PASSWORD, answer, make_assessment
 
 
@@ -147,3 +148,26 @@ def test_online_sqlite_backup_is_a_usable_copy(populated: Organisation, tmp_path
     with sqlite3.connect(target) as copy:
         count = copy.execute("SELECT COUNT(*) FROM assessments_answer").fetchone()[0]
     assert count == Answer.objects.count()
+
+
+def test_sign_off_travels_with_the_organisation(
+    populated: Organisation, owner: User, assessor: User, tmp_path: Path
+) -> None:
+    Organisation.objects.filter(pk=populated.pk).update(requires_approval=True)
+    populated.refresh_from_db()
+    second = Assessment.objects.get(organisation=populated, round=2)
+    submitted = assessment_submit(assessment=second, user=assessor)
+    approved = assessment_approve(assessment=submitted, user=owner)
+    before = _export("acme")
+    path = tmp_path / "acme.json"
+    path.write_text(json.dumps(before))
+    populated.delete()
+
+    call_command("import_organisation", str(path), stdout=io.StringIO())
+
+    assert _export("acme") == before
+    imported = Assessment.objects.get(organisation__slug="acme", round=2)
+    assert imported.organisation.requires_approval
+    assert imported.approval_status == Assessment.Approval.APPROVED
+    assert (imported.approved_by, imported.approved_at) == (owner, approved.approved_at)
+    assert imported.submitted_by == assessor

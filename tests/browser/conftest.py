@@ -93,10 +93,11 @@ class Watch:
 
 
 def _expected_error(text: str, location: Mapping[str, Any]) -> bool:
-    """Replies that tests provoke on purpose: refused, conflicting or signed-out saves, and a
-    refused submission."""
+    """Replies that tests provoke on purpose: refused, conflicting or signed-out saves, a
+    refused submission, and a return for changes without its comment."""
     url = str(location.get("url", ""))
-    return "Failed to load resource" in text and ("/answers/" in url or url.endswith("/submit/"))
+    refused = url.endswith(("/submit/", "/return/"))
+    return "Failed to load resource" in text and ("/answers/" in url or refused)
 
 
 @pytest.fixture
