@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.engine import score
 from assessments.scoring.explanations import closure
-from assessments.scoring.numbers import weighted_mean
+from assessments.scoring.numbers import mean, percent, weighted_mean
 from assessments.scoring.results import Results
 from assessments.scoring.types import (
     GATE,
@@ -115,10 +115,14 @@ def visible(bank: Bank, answers: dict[QRef, AnswerValue]) -> dict[QRef, AnswerVa
 
 
 def all_scores(results: Results) -> dict[str, float | None]:
-    found: dict[str, float | None] = {"overall": results.overall}
+    """Every score as computed so far, shown or not (below the answered threshold a score is
+    computed but not shown; these properties are about the computed values)."""
+    found: dict[str, float | None] = {
+        "overall": percent(mean(f.fraction for f in results.frameworks if f.fraction is not None))
+    }
     for f in results.frameworks:
-        found[f.key] = f.score
-        found.update({f"{f.key}/{s.key}": s.score for s in f.sections})
+        found[f.key] = percent(f.fraction)
+        found.update({f"{f.key}/{s.key}": percent(s.fraction) for s in f.sections})
         found.update({f"{f.key}/risk:{r.key}": r.score for r in f.risks})
     return found
 
@@ -331,7 +335,8 @@ def test_one_negative_list_match_puts_the_activity_in_the_permit_tier(
     ]
     assume(matches)
     framework, question, option = data.draw(st.sampled_from(matches))
-    answers = data.draw(answer_sets(bank)) | {question.ref: AnswerValue((option.key,))}
+    # Every screening question answered, so the tier is determined.
+    answers = data.draw(best_answer_sets(bank)) | {question.ref: AnswerValue((option.key,))}
     assume(evaluate_applicability(bank, answers).applies(question.ref))
     tier = score(bank, answers).framework(framework.key).tier
     assert tier is not None
