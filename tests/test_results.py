@@ -128,6 +128,8 @@ ADDED_SINCE_THE_FIRST_SHAPE = {
     "reason",
     "answered",
     "applicable",
+    "standing",
+    "standing_note",
 }
 
 
@@ -180,7 +182,7 @@ def test_every_reader_shows_a_stored_snapshot(
     assert [row[5] for row in rows[1:]] == [g["question"] for g in snapshot["gaps"]]
     out = StringIO()
     call_command("assessment_results", str(submitted.pk), "--json", stdout=out)
-    assert json.loads(out.getvalue())["overall"] == snapshot["overall"]["score"]
+    assert json.loads(out.getvalue())["overall"]["score"] == snapshot["overall"]["score"]
 
 
 def test_live_results_of_a_submitted_assessment_are_computed_again(
@@ -217,6 +219,6 @@ def test_assessment_results_command_prints_a_readable_summary(assessment: Assess
     out = StringIO()
     call_command("assessment_results", str(assessment.pk), stdout=out)
     text = out.getvalue()
-    assert "Tier: Administrative permit" in text
-    assert "Before deployment: Pause" in text
+    assert "Under the proposed Model Law, this activity would need: Administrative permit." in text
+    assert "Before deployment: Anthropic's policy would require a pause" in text
     assert "(provisional)" in text

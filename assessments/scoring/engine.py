@@ -67,6 +67,8 @@ def framework_result(
         answered=answered,
         applicable=applicable,
         complete=enough_answered(answered, applicable),
+        standing=framework.standing,
+        standing_note=framework.standing_note,
     )
 
 

@@ -167,6 +167,8 @@ class FrameworkResult:
     answered: int = 0  # applicable scored questions answered in the scored sections
     applicable: int = 0  # applicable scored questions in the scored sections
     complete: bool = True  # enough answered for the headline score to be shown
+    standing: str = ""  # what kind of text the framework comes from (docs/question-bank.md)
+    standing_note: str = ""
 
     @property
     def score(self) -> float | None:
@@ -188,6 +190,8 @@ class FrameworkResult:
             "complete": self.complete,
             "answered": self.answered,
             "applicable": self.applicable,
+            "standing": self.standing,
+            "standing_note": self.standing_note,
             "sections": [s.to_json() for s in self.sections],
             "risks": [r.to_json() for r in self.risks],
         }
@@ -216,6 +220,8 @@ class FrameworkResult:
             answered=int(data.get("answered", sum(s.answered for s in scored))),
             applicable=int(data.get("applicable", sum(s.applicable for s in scored))),
             complete=bool(data.get("complete", score is not None)),
+            standing=data.get("standing", ""),
+            standing_note=data.get("standing_note", ""),
         )
 
 
