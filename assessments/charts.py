@@ -108,9 +108,7 @@ def section_bars(framework: FrameworkResult, chart_id: str) -> SafeString:
             f'width="{length:.1f}" height="16" fill="none" stroke="{FILL}" stroke-width="1.5" '
             f'stroke-dasharray="4 3"/>'
         )
-        value = (
-            ("—" if score is None else f"{score:g}") if section.complete else INCOMPLETE
-        )
+        value = ("—" if score is None else f"{score:g}") if section.complete else INCOMPLETE
         parts += [
             f'<text x="{BAR_LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end" fill="{INK}">'
             f"{escape(_shorten(section.title))}</text>",
