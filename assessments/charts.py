@@ -3,6 +3,10 @@
 No script and no inline style: colours are SVG presentation attributes (so the PDF renderer
 draws them too) and classes that static/css/results.css may refine. Each chart is an image
 with a title and a description that states every value, so it reads without the picture.
+
+Charts do not lie: a section with no applicable question is left off and listed as "does not
+apply"; a section below the answered threshold is drawn dashed and hollow at its score so far
+and labelled "incomplete" (docs/scoring.md, section 3).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from assessments.scoring.results import FrameworkResult, SectionResult
 WIDTH = 680
 BAR_ROW = 30
 BAR_LABEL_WIDTH = 300
-BAR_VALUE_WIDTH = 60
+BAR_VALUE_WIDTH = 80
 RADAR_SIZE = 360
 RADAR_RADIUS = 130
 RINGS = (25, 50, 75, 100)
@@ -33,13 +37,39 @@ def _shorten(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def _score_text(score: float | None) -> str:
-    return "not scored yet" if score is None else f"{score:g}%"
+INCOMPLETE = "incomplete"
+
+
+def charted(framework: FrameworkResult) -> list[tuple[int, SectionResult]]:
+    """The scored sections a chart draws, each with its number in the section table."""
+    return [(i + 1, s) for i, s in enumerate(framework.scored_sections) if not s.does_not_apply]
+
+
+def not_applying(framework: FrameworkResult) -> list[SectionResult]:
+    """The scored sections no applicable question leaves anything to chart: "does not apply"."""
+    return [s for s in framework.scored_sections if s.does_not_apply]
+
+
+def drawn_value(section: SectionResult) -> float | None:
+    """The score, or the score so far of an incomplete section."""
+    return section.score if section.complete else section.provisional_score
+
+
+def _score_text(section: SectionResult) -> str:
+    if section.complete:
+        return "not scored yet" if section.score is None else f"{section.score:g}%"
+    so_far = section.provisional_score
+    tail = "" if so_far is None else f", {so_far:g}% so far"
+    return f"{INCOMPLETE}, {section.answered} of {section.applicable} answered{tail}"
 
 
 def _description(framework: FrameworkResult, sections: Sequence[SectionResult]) -> str:
-    values = "; ".join(f"{s.title}: {_score_text(s.score)}" for s in sections)
-    return f"{framework.name}, score by section. {values}."
+    values = "; ".join(f"{s.title}: {_score_text(s)}" for s in sections)
+    text = f"{framework.name}, score by section. {values}."
+    left_off = not_applying(framework)
+    if left_off:
+        text += " Does not apply: " + "; ".join(s.title for s in left_off) + "."
+    return text
 
 
 def _open(chart_id: str, width: int, height: int, title: str, desc: str, css: str) -> list[str]:
@@ -54,8 +84,8 @@ def _open(chart_id: str, width: int, height: int, title: str, desc: str, css: st
 
 
 def section_bars(framework: FrameworkResult, chart_id: str) -> SafeString:
-    """One horizontal bar per scored section, 0-100."""
-    sections = framework.scored_sections
+    """One horizontal bar per scored section that applies, 0-100; incomplete ones dashed."""
+    sections = [s for _n, s in charted(framework)]
     height = max(1, len(sections)) * BAR_ROW + 10
     track = WIDTH - BAR_LABEL_WIDTH - BAR_VALUE_WIDTH
     parts = _open(
@@ -68,18 +98,26 @@ def section_bars(framework: FrameworkResult, chart_id: str) -> SafeString:
     )
     for row, section in enumerate(sections):
         y = 5 + row * BAR_ROW
-        score = section.score
+        score = drawn_value(section)
         length = 0.0 if score is None else track * score / 100
+        bar = (
+            f'<rect class="bar" x="{BAR_LABEL_WIDTH}" y="{y + 6}" width="{length:.1f}" '
+            f'height="16" fill="{FILL}"/>'
+            if section.complete
+            else f'<rect class="bar bar-incomplete" x="{BAR_LABEL_WIDTH}" y="{y + 6}" '
+            f'width="{length:.1f}" height="16" fill="none" stroke="{FILL}" stroke-width="1.5" '
+            f'stroke-dasharray="4 3"/>'
+        )
+        value = ("—" if score is None else f"{score:g}") if section.complete else INCOMPLETE
         parts += [
             f'<text x="{BAR_LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end" fill="{INK}">'
             f"{escape(_shorten(section.title))}</text>",
             f'<rect class="bar-track" x="{BAR_LABEL_WIDTH}" y="{y + 6}" width="{track}" '
             f'height="16" fill="#e9ecef"/>',
-            f'<rect class="bar" x="{BAR_LABEL_WIDTH}" y="{y + 6}" width="{length:.1f}" '
-            f'height="16" fill="{FILL}"/>',
+            bar,
             f'<text x="{WIDTH - BAR_VALUE_WIDTH + 6}" y="{y + 19}" '
-            f'fill="{INK if score is not None else MUTED}">'
-            f"{'—' if score is None else escape(f'{score:g}')}</text>",
+            f'fill="{INK if section.complete and score is not None else MUTED}">'
+            f"{escape(value)}</text>",
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -96,8 +134,10 @@ def _polygon(points: Sequence[tuple[float, float]]) -> str:
 
 
 def radar(framework: FrameworkResult, chart_id: str) -> SafeString:
-    """A radar of the scored sections, numbered clockwise from the top as the table lists them."""
-    sections = framework.scored_sections
+    """A radar of the scored sections that apply, numbered as the section table numbers them,
+    clockwise from the top; incomplete sections hollow, on a dashed shape, labelled."""
+    numbered = charted(framework)
+    sections = [s for _n, s in numbered]
     count = max(1, len(sections))
     centre = RADAR_SIZE / 2
     parts = _open(
@@ -114,26 +154,29 @@ def radar(framework: FrameworkResult, chart_id: str) -> SafeString:
             f'<polygon class="radar-ring" points="{_polygon(ring_points)}" fill="none" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
-    for i, section in enumerate(sections):
+    for i, (number, section) in enumerate(numbered):
         x, y = _point(i, count, 1.0, centre)
         lx, ly = _point(i, count, 1.13, centre)
+        label = f"{number}" if section.complete else f"{number} ({INCOMPLETE})"
         parts += [
             f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}"/>',
-            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="middle" fill="{INK}">'
-            f"<title>{escape(section.title)}</title>{i + 1}</text>",
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="middle" '
+            f'fill="{INK if section.complete else MUTED}">'
+            f"<title>{escape(section.title)}</title>{escape(label)}</text>",
         ]
-    values = [(s.score or 0) / 100 for s in sections]
+    values = [(drawn_value(s) or 0) / 100 for s in sections]
     shape = [_point(i, count, v, centre) for i, v in enumerate(values)]
     if shape:
+        dashed = "" if all(s.complete for s in sections) else ' stroke-dasharray="5 4"'
         parts.append(
             f'<polygon class="radar-shape" points="{_polygon(shape)}" fill="{FILL}" '
-            f'fill-opacity="0.25" stroke="{FILL}" stroke-width="2"/>'
+            f'fill-opacity="0.25" stroke="{FILL}" stroke-width="2"{dashed}/>'
         )
     for (x, y), section in zip(shape, sections, strict=True):
-        hollow = section.score is None
+        hollow = not section.complete or section.score is None
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" stroke="{FILL}" '
-            f'fill="{"#fff" if hollow else FILL}"/>'
+            f'<circle class="{"point-incomplete" if hollow else "point"}" cx="{x:.1f}" '
+            f'cy="{y:.1f}" r="3.5" stroke="{FILL}" fill="{"#fff" if hollow else FILL}"/>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -31,12 +31,43 @@ class AssessmentNewForm(forms.Form):
         help_text="All are included unless you leave some out. The system profile is always asked.",
     )
 
-    def __init__(self, *args: Any, frameworks: list[Framework], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        frameworks: list[Framework],
+        profile_choices: dict[str, list[tuple[str, str]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["frameworks"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(f.key, f.name) for f in frameworks]
         self.initial.setdefault("frameworks", [f.key for f in frameworks])
+        # The profile's questions on activities and jurisdictions, when the profile in use asks
+        # them: answered here, they suggest frameworks and are kept as the profile's answers.
+        for key, (label, help_text) in PROFILE_FIELDS.items():
+            choices = (profile_choices or {}).get(key)
+            if choices:
+                self.fields[key] = forms.MultipleChoiceField(
+                    label=label,
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=help_text,
+                )
+
+
+PROFILE_FIELDS = {
+    "activities": (
+        "What does your organisation do with this system?",
+        "Optional here; asked again on the profile page. Training and fine-tuning change a "
+        "model's weights; building on a supplier's model through its API or a licence does not.",
+    ),
+    "jurisdictions": (
+        "Where is the system developed, provided or used?",
+        "Optional here; asked again on the profile page.",
+    ),
+}
 
 
 # Answers: parsed here, validated by the answer service ------------------------------------

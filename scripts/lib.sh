@@ -62,4 +62,5 @@ prepare_database() {
   "$PY" manage.py createcachetable
   say "Loading the question bank"
   "$PY" manage.py load_question_bank
+  "$PY" manage.py map_profile_roles
 }

@@ -20,7 +20,10 @@ from assessments.services.assessments import assessment_start
 FRAMEWORKS = ("tfs-principles", "sg-genai", "model-law", "rsp-asl")
 # Profile answers that make most questions apply: a developer of a public foundation model.
 PROFILE = {
-    "role": ["rnd", "provision"],
+    "role": ["rnd", "provision"],  # profile v1
+    "activities": ["train", "deploy", "release-weights"],
+    "jurisdictions": ["cn", "sg"],
+    "weights-held": ["yes"],
     "foundation-model": ["yes"],
     "public-facing": ["yes"],
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -176,12 +177,21 @@ def test_loading_the_fixtures_on_a_fresh_database_publishes_all_four_frameworks(
     assert dict(Framework.objects.values_list("key", "kind")) == KINDS
     versions = FrameworkVersion.objects.select_related("framework")
     statuses = {(v.framework.key, v.label): (v.status, v.published_on) for v in versions}
-    first, second = date(2026, 11, 22), date(2026, 11, 29)
-    assert statuses == {("profile", "v1"): ("published", first)} | {
+    first, second, third = date(2026, 11, 22), date(2026, 11, 29), date(2026, 12, 6)
+    retired, published = "retired", "published"
+    assert statuses == {
+        ("profile", "v1"): (retired, first),
+        ("profile", "v2"): (published, third),
+        ("tfs-principles", "v1"): (retired, first),
+        ("tfs-principles", "v2"): (published, second),
+    } | {
         (key, label): state
-        for key in KINDS
-        if key != "profile"
-        for label, state in (("v1", ("retired", first)), ("v2", ("published", second)))
+        for key in ("sg-genai", "model-law", "rsp-asl")
+        for label, state in (
+            ("v1", (retired, first)),
+            ("v2", (retired, second)),
+            ("v3", (published, third)),
+        )
     }
     current = Question.objects.filter(version__status="published")
     assert current.exclude(version__framework__key="profile").count() >= 100
@@ -398,7 +408,7 @@ def test_the_negative_list_answer_sets_the_tier_and_its_duties(
     bank: Bank, negative_list: str, tier: str, duty: str
 ) -> None:
     answers = _answers(
-        profile__role=("rnd",),
+        profile__activities=("train",),
         profile__foundation_model=("no",),
         model_law__negative_list=(negative_list,),
         model_law__high_risk=("no",),
@@ -413,7 +423,7 @@ def test_the_negative_list_answer_sets_the_tier_and_its_duties(
 
 
 def test_use_alone_has_no_permit_or_filing_tier_but_keeps_the_ethical_duties(bank: Bank) -> None:
-    answers = _answers(profile__role=("use",), model_law__sandbox=("no",))
+    answers = _answers(profile__activities=("use",), model_law__sandbox=("no",))
     result = evaluate_applicability(bank, answers)
     assert result.derived["model-law"].tier == "none"
     assert not _applies(result, "model-law", "negative-list")
@@ -426,7 +436,7 @@ def test_open_source_marks_questions_and_asks_the_legal_basis_but_waives_none(
     bank: Bank,
 ) -> None:
     base = {
-        "profile__role": ("rnd", "provision"),
+        "profile__activities": ("train", "deploy", "release-weights"),
         "profile__foundation_model": ("yes",),
         "model_law__negative_list": ("no",),
         "model_law__high_risk": ("yes",),
@@ -445,7 +455,7 @@ def test_open_source_marks_questions_and_asks_the_legal_basis_but_waives_none(
 
 def test_uncertain_screening_answers_take_the_cautious_reading(bank: Bank) -> None:
     answers = _answers(
-        profile__role=("provision",),
+        profile__activities=("deploy",),
         profile__foundation_model=("unsure",),
         model_law__negative_list=("no",),
         model_law__high_risk=("unsure",),
@@ -462,7 +472,8 @@ def test_uncertain_screening_answers_take_the_cautious_reading(bank: Bank) -> No
 
 def _level(bank: Bank, frontier: str, uplift: str, autonomy: str) -> Applicability:
     answers = _answers(
-        profile__role=("rnd",),
+        profile__activities=("train",),
+        profile__weights_held=("yes",),
         rsp_asl__general_purpose_frontier=(frontier,),
         rsp_asl__misuse_uplift=(uplift,),
         rsp_asl__autonomy=(autonomy,),
@@ -499,7 +510,7 @@ def test_misuse_uplift_autonomy_or_not_knowing_raises_the_level_to_three(
 
 def test_training_oversight_applies_only_to_those_who_train(bank: Bank) -> None:
     answers = _answers(
-        profile__role=("use",),
+        profile__activities=("use",),
         rsp_asl__general_purpose_frontier=("yes",),
         rsp_asl__misuse_uplift=("no",),
         rsp_asl__autonomy=("no",),
@@ -514,9 +525,14 @@ def test_training_oversight_applies_only_to_those_who_train(bank: Bank) -> None:
 
 def _validate_planted(tmp_path: Path, framework: str, old: str, new: str) -> tuple[int, str]:
     """Validate a draft v3 of a shipped framework with one planted change."""
-    text = (FIXTURES / "frameworks" / framework / "v2.yaml").read_text(encoding="utf-8")
-    draft = text.replace(
-        "label: v2\n  status: published\n  published_on: 2026-11-29", "label: v3\n  status: draft"
+    newest = max((FIXTURES / "frameworks" / framework).glob("v*.yaml"), key=lambda p: p.stem)
+    text = newest.read_text(encoding="utf-8")
+    label = f"v{int(newest.stem[1:]) + 1}"
+    draft = re.sub(
+        r"label: v\d+\n  status: published\n  published_on: [\d-]+",
+        f"label: {label}\n  status: draft",
+        text,
+        count=1,
     )
     assert old in draft
     path = tmp_path / f"{framework}.yaml"

@@ -162,13 +162,13 @@ def test_the_docs_table_of_counts_is_the_one_the_command_prints() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     start, end = "<!-- question_bank_stats --markdown -->\n", "<!-- end of question_bank_stats -->"
     assert docs[docs.index(start) + len(start) : docs.index(end)] == table
-    assert "| `rsp-asl` | v2 |" in table
+    assert "| `rsp-asl` | v3 |" in table
 
 
 def test_the_counts_command_reads_any_files_given(tmp_path: Path) -> None:
     out = io.StringIO()
     call_command("question_bank_stats", str(FIXTURES / "frameworks" / "rsp-asl"), stdout=out)
-    assert out.getvalue().startswith("rsp-asl v2: 32 questions: ")
+    assert out.getvalue().startswith("rsp-asl v3: 34 questions: ")
 
 
 # The errors a review against the report found, fixed ----------------------------------------
@@ -177,7 +177,7 @@ def test_the_counts_command_reads_any_files_given(tmp_path: Path) -> None:
 def _rsp_answers(level_three: bool) -> dict[tuple[str, str], AnswerValue]:
     uplift = "yes" if level_three else "no"
     return {
-        ("profile", "role"): AnswerValue(("rnd", "provision")),
+        ("profile", "activities"): AnswerValue(("train", "deploy")),
         ("profile", "channel"): AnswerValue(("api",)),
         ("rsp-asl", "general-purpose-frontier"): AnswerValue(("yes",)),
         ("rsp-asl", "misuse-uplift"): AnswerValue((uplift,)),
@@ -209,7 +209,7 @@ def test_security_testing_has_the_same_no_weights_option_as_its_siblings(bank: B
 
 def test_the_risk_warning_mechanism_applies_to_foundation_models_too(bank: Bank) -> None:
     answers = {
-        ("profile", "role"): AnswerValue(("rnd",)),
+        ("profile", "activities"): AnswerValue(("train",)),
         ("profile", "foundation-model"): AnswerValue(("yes",)),
         ("model-law", "negative-list"): AnswerValue(("no",)),
         ("model-law", "high-risk"): AnswerValue(("no",)),

@@ -27,8 +27,8 @@ from tests.full_assessment import FRAMEWORKS, make_full_assessment
 def _as_first_published(tmp_path: Path) -> Path:
     """The bank as installations had it before this release: v1 of every framework published."""
     old = tmp_path / "old"
-    shutil.copytree(FIXTURES, old, ignore=shutil.ignore_patterns("v2.yaml"))
-    for framework in FRAMEWORKS:
+    shutil.copytree(FIXTURES, old, ignore=shutil.ignore_patterns("v2.yaml", "v3.yaml"))
+    for framework in ("profile", *FRAMEWORKS):
         path = old / "frameworks" / framework / "v1.yaml"
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("  status: retired\n", "  status: published\n", 1))
@@ -48,8 +48,9 @@ def pinned_to_v1(
     assessment = make_full_assessment(organisation, assessor)
     out = io.StringIO()
     call_command("load_question_bank", stdout=out)
-    assert "versions created: model-law v2, rsp-asl v2, sg-genai v2, tfs-principles v2" in (
-        out.getvalue()
+    assert (
+        "versions created: model-law v2, model-law v3, profile v2, rsp-asl v2, rsp-asl v3, "
+        "sg-genai v2, sg-genai v3, tfs-principles v2" in out.getvalue()
     )
     return assessment
 
@@ -58,14 +59,18 @@ def test_the_release_retires_v1_and_new_assessments_start_on_v2(
     pinned_to_v1: Assessment, organisation: Organisation, assessor: User
 ) -> None:
     retired = FrameworkVersion.objects.filter(status="retired")
+    newest = {"profile": "v2", "tfs-principles": "v2"} | dict.fromkeys(
+        ("sg-genai", "model-law", "rsp-asl"), "v3"
+    )
     assert sorted(retired.values_list("framework__key", "label")) == sorted(
-        (key, "v1") for key in FRAMEWORKS
+        [(key, "v1") for key in ("profile", *FRAMEWORKS)]
+        + [(key, "v2") for key, label in newest.items() if label == "v3"]
     )
     current = {v.framework.key: v.label for v in current_published_versions(list(FRAMEWORKS))}
-    assert current == {"profile": "v1"} | dict.fromkeys(FRAMEWORKS, "v2")
+    assert current == newest
     fresh = make_assessment(organisation, assessor, frameworks=FRAMEWORKS)
     labels = set(fresh.framework_versions.values_list("framework__key", "label"))
-    assert labels == {("profile", "v1")} | {(key, "v2") for key in FRAMEWORKS}
+    assert labels == set(newest.items())
     # The framework is described by the version in use, whatever order the files load in.
     framework = FrameworkVersion.objects.get(framework__key="model-law", label="v1").framework
     assert framework.standing == "proposal"
@@ -81,9 +86,7 @@ def test_an_assessment_pinned_to_a_retired_version_still_opens_scores_and_render
     pinned_to_v1: Assessment, client: Client, assessor: User
 ) -> None:
     labels = set(pinned_to_v1.framework_versions.values_list("framework__key", "label", "status"))
-    assert labels == {("profile", "v1", "published")} | {
-        (key, "v1", "retired") for key in FRAMEWORKS
-    }
+    assert labels == {(key, "v1", "retired") for key in ("profile", *FRAMEWORKS)}
     results = results_for_assessment(pinned_to_v1)
     scores = {f.key: f.score for f in results.frameworks}
     assert set(scores) == set(FRAMEWORKS)

@@ -194,11 +194,11 @@ def test_pdf_is_tagged_with_title_language_and_bookmarks(reports: Rendered) -> N
 def test_manifest_is_in_the_metadata_and_the_method_appendix(reports: Rendered) -> None:
     manifest = reports.submitted.manifest
     assert manifest["frameworks"] == {
-        "profile": "v1",
+        "profile": "v2",
         "tfs-principles": "v2",
-        "sg-genai": "v2",
-        "model-law": "v2",
-        "rsp-asl": "v2",
+        "sg-genai": "v3",
+        "model-law": "v3",
+        "rsp-asl": "v3",
     }
     assert manifest["scoring_rules_version"] == reports.submitted_results.scoring_rules_version
     assert manifest["generated_at"] == "2026-03-02T09:30:00Z"

@@ -39,8 +39,28 @@ def test_section_score_is_the_weighted_mean_of_answered_questions() -> None:
         [maturity(section("s", q("a", 2), q("b", 1), q("c", 5)))], {"a": "partly", "b": "yes"}
     )
     (s,) = results.framework("m").sections
-    assert s.score == pytest.approx(66.7)  # (2 x 0.5 + 1 x 1) / 3; c is unanswered
-    assert (s.answered, s.applicable) == (2, 3)
+    # (2 x 0.5 + 1 x 1) / 3 so far; c is unanswered, and 2 of 3 is below the 80 % threshold
+    assert s.score is None
+    assert s.provisional_score == pytest.approx(66.7)
+    assert (s.answered, s.applicable, s.complete) == (2, 3, False)
+    assert results.framework("m").score is None
+    assert results.overall is None
+    done = run(
+        [maturity(section("s", q("a", 2), q("b", 1), q("c", 5)))],
+        {"a": "partly", "b": "yes", "c": "dont-know"},
+    )
+    assert done.framework("m").sections[0].score == pytest.approx(25.0)  # (1 + 1 + 0) / 8
+
+
+@pytest.mark.parametrize(("answered", "shown"), [(7, False), (8, True), (10, True)])
+def test_scores_are_shown_from_80_percent_answered(answered: int, shown: bool) -> None:
+    keys = [f"k{i}" for i in range(10)]
+    answers = {k: ("dont-know" if i % 2 else "yes") for i, k in enumerate(keys[:answered])}
+    results = run([maturity(section("s", *(q(k) for k in keys)))], answers)
+    framework = results.framework("m")
+    assert (framework.score is not None, results.overall is not None) == (shown, shown)
+    assert (framework.answered, framework.applicable) == (answered, 10)
+    assert results.to_json()["frameworks"][0]["score"] == framework.score
 
 
 def test_not_applicable_leaves_numerator_and_denominator() -> None:
@@ -75,7 +95,7 @@ def test_framework_score_weights_sections_that_have_a_score() -> None:
             section("screen", q("d"), weight=0),
         )
     ]
-    results = run(frameworks, {"a": "yes", "b": "no", "d": "no"})
+    results = run(frameworks, {"a": "yes", "b": "no", "c": "na", "d": "no"})
     assert results.framework("m").score == 75.0  # (3 x 100 + 1 x 0) / 4; 'empty' has no score
 
 
@@ -88,8 +108,18 @@ def test_overall_is_the_mean_of_framework_scores() -> None:
         ],
         {"m1.a": "yes", "m2.b": "partly"},
     )
-    assert results.overall == 75.0  # m3 has no score yet and does not count
+    assert results.overall is None  # m3 has no score yet, so there is no overall score
     assert results.framework("m3").score is None
+    assert (results.answered, results.applicable) == (2, 3)
+    done = run(
+        [
+            maturity(section("s", q("a")), key="m1"),
+            maturity(section("s", q("b")), key="m2"),
+            maturity(section("s", q("c")), key="m3"),
+        ],
+        {"m1.a": "yes", "m2.b": "partly", "m3.c": "no"},
+    )
+    assert done.overall == 50.0  # (100 + 50 + 0) / 3
 
 
 def test_multiple_choice_scores_the_share_of_points() -> None:
@@ -378,7 +408,8 @@ def test_required_level_is_the_highest_level_set() -> None:
     [
         ("yes", PROCEED, (), ()),
         ("partly", PROCEED_WITH_CONDITIONS, (), ("pause",)),
-        ({"options": ["na"], "reason": "n/a"}, PROCEED_WITH_CONDITIONS, (), ("pause",)),
+        ({"options": ["na"], "reason": "No weights held."}, PROCEED, (), ()),
+        ({"options": ["na"]}, PROCEED_WITH_CONDITIONS, (), ("pause",)),
         ("no", PAUSE, ("pause",), ()),
         ("dont-know", PAUSE, ("pause",), ()),
         (None, PAUSE, ("pause",), ()),
@@ -517,7 +548,10 @@ def test_rules_read_the_description_of_gates_and_levels() -> None:
     ("pause_answer", "wording"),
     [
         ("partly", "only partly in place: a condition"),
-        ({"options": ["na"], "reason": "n/a"}, "marked not applicable: a condition to check"),
+        (
+            {"options": ["na"]},
+            "marked not applicable with no reason given: a condition to check",
+        ),
         ("dont-know", "blocks the gate"),
         (None, "not answered, so it blocks the gate"),
     ],

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.engine import score
 from assessments.scoring.explanations import closure
-from assessments.scoring.numbers import weighted_mean
+from assessments.scoring.numbers import mean, percent, weighted_mean
 from assessments.scoring.results import Results
 from assessments.scoring.types import (
     GATE,
@@ -28,7 +28,12 @@ from assessments.scoring.types import (
     BankQuestion,
     QRef,
 )
-from assessments.scoring.verdicts import PAUSE, PROCEED, PROCEED_WITH_CONDITIONS
+from assessments.scoring.verdicts import (
+    GATE_NOT_APPLICABLE,
+    PAUSE,
+    PROCEED,
+    PROCEED_WITH_CONDITIONS,
+)
 from tests.plain_bank import published_bank
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,10 +120,14 @@ def visible(bank: Bank, answers: dict[QRef, AnswerValue]) -> dict[QRef, AnswerVa
 
 
 def all_scores(results: Results) -> dict[str, float | None]:
-    found: dict[str, float | None] = {"overall": results.overall}
+    """Every score as computed so far, shown or not (below the answered threshold a score is
+    computed but not shown; these properties are about the computed values)."""
+    found: dict[str, float | None] = {
+        "overall": percent(mean(f.fraction for f in results.frameworks if f.fraction is not None))
+    }
     for f in results.frameworks:
-        found[f.key] = f.score
-        found.update({f"{f.key}/{s.key}": s.score for s in f.sections})
+        found[f.key] = percent(f.fraction)
+        found.update({f"{f.key}/{s.key}": percent(s.fraction) for s in f.sections})
         found.update({f"{f.key}/risk:{r.key}": r.score for r in f.risks})
     return found
 
@@ -196,6 +205,9 @@ def test_improving_one_answer_never_lowers_any_score(bank: Bank, data: st.DataOb
             assert improved is not None, name
             assert improved >= value, (name, ref, better)
     for gate, decision in decisions(before).items():
+        if decision == GATE_NOT_APPLICABLE:  # decided by the profile, which is not scored
+            assert decisions(after)[gate] == decision
+            continue
         assert RANK[decisions(after)[gate]] >= RANK[decision], (gate, ref)
 
 
@@ -270,7 +282,7 @@ def test_all_best_answers_give_100_no_gaps_and_every_gate_proceeds(
     assert results.overall == 100.0
     assert results.gaps == ()
     assert results.dont_know == ()
-    assert set(decisions(results).values()) <= {PROCEED}
+    assert set(decisions(results).values()) <= {PROCEED, GATE_NOT_APPLICABLE}
     gate_frameworks = [f for f in bank.frameworks if f.kind == GATE]
     assert len(decisions(results)) == sum(len(f.rules.get("gates", [])) for f in gate_frameworks)
 
@@ -303,7 +315,9 @@ def test_one_required_safeguard_answered_no_pauses_its_gates_and_names_it(
     gates = results.framework(safeguard.framework).gates
     assert gates is not None
     for gate in gates.gates:
-        if gate.key in safeguard.tag_values("gate"):
+        if gate.decision == GATE_NOT_APPLICABLE:
+            assert gate.safeguards == ()
+        elif gate.key in safeguard.tag_values("gate"):
             assert gate.decision == PAUSE
             assert gate.blocking == (safeguard.key,)
             assert safeguard.key in [t.question for t in gate.explanation.triggers]
@@ -331,7 +345,8 @@ def test_one_negative_list_match_puts_the_activity_in_the_permit_tier(
     ]
     assume(matches)
     framework, question, option = data.draw(st.sampled_from(matches))
-    answers = data.draw(answer_sets(bank)) | {question.ref: AnswerValue((option.key,))}
+    # Every screening question answered, so the tier is determined.
+    answers = data.draw(best_answer_sets(bank)) | {question.ref: AnswerValue((option.key,))}
     assume(evaluate_applicability(bank, answers).applies(question.ref))
     tier = score(bank, answers).framework(framework.key).tier
     assert tier is not None
@@ -339,3 +354,104 @@ def test_one_negative_list_match_puts_the_activity_in_the_permit_tier(
     assert (question.key, "sets the tier: " + tier.label) in [
         (t.question, t.effect) for t in tier.explanation.triggers
     ]
+
+
+# Verdicts a compliance officer can defend ------------------------------------------------
+
+
+def verdicts(results: Results) -> dict[str, Any]:
+    """The tier and required level of each framework, and which gates apply."""
+    found: dict[str, Any] = {}
+    for f in results.frameworks:
+        if f.tier is not None:
+            found[f"{f.key}/tier"] = f.tier.key
+        if f.gates is not None:
+            found[f"{f.key}/level"] = f.gates.required_level
+            found.update(
+                {f"{f.key}/{g.key}": g.decision == GATE_NOT_APPLICABLE for g in f.gates.gates}
+            )
+    return found
+
+
+@pytest.mark.parametrize("bank", ALL_BANKS)
+@PROPERTY
+@given(data=st.data())
+def test_answering_more_never_undetermines_a_verdict(bank: Bank, data: st.DataObject) -> None:
+    answers = visible(bank, data.draw(answer_sets(bank, share=1)))
+    applicable = evaluate_applicability(bank, answers).applicable
+    open_questions = [q for q in bank.questions if q.ref in applicable and q.ref not in answers]
+    assume(open_questions)
+    picked = data.draw(st.sets(st.integers(0, len(open_questions) - 1), min_size=1))
+    more = [open_questions[i] for i in sorted(picked)]
+    extended = answers | {q.ref: data.draw(answer_for(q)) for q in more}
+    before, after = verdicts(score(bank, answers)), verdicts(score(bank, extended))
+    for name, value in before.items():
+        if value is not None and value is not False:
+            assert after[name] == value, name
+
+
+def deployer_answers(bank: Bank, answers: dict[QRef, AnswerValue]) -> dict[QRef, AnswerValue]:
+    """The answers, with the profile saying the organisation neither trains nor fine-tunes."""
+    if not bank.has(("profile", "activities")):
+        return answers
+    return answers | {("profile", "activities"): AnswerValue(("integrate", "deploy"))}
+
+
+@PROPERTY
+@given(data=st.data())
+def test_a_deployers_gate_decisions_never_depend_on_training_safeguards(
+    data: st.DataObject,
+) -> None:
+    bank = BANKS["shipped"]
+    answers = deployer_answers(bank, data.draw(answer_sets(bank)))
+    training = [q for q in bank.questions if q.section == "training-oversight"]
+    assert training, "the shipped bank lost its training safeguards"
+    changed = dict(answers)
+    for question in training:
+        changed[question.ref] = data.draw(answer_for(question))
+    before, after = score(bank, answers), score(bank, changed)
+    applicable = evaluate_applicability(bank, changed).applicable
+    assert not [q.key for q in training if q.ref in applicable]
+    assert decisions(after) == decisions(before)
+    rsp = after.framework("rsp-asl").gates
+    assert rsp is not None
+    scaling = next(g for g in rsp.gates if g.key == "scaling")
+    assert (scaling.decision, bool(scaling.reason)) == (GATE_NOT_APPLICABLE, True)
+
+
+@pytest.mark.parametrize("bank", ALL_BANKS)
+@PROPERTY
+@given(data=st.data())
+def test_not_applicable_with_a_reason_never_counts_against_a_gate(
+    bank: Bank, data: st.DataObject
+) -> None:
+    if not any(
+        o.meaning == NOT_APPLICABLE and q.tag_values("gate")
+        for q in bank.questions
+        for o in q.options
+    ):
+        pytest.skip("no safeguard of this bank offers 'Not applicable'")
+    best_everywhere = data.draw(best_answer_sets(bank))
+    answers = visible(bank, best_everywhere | data.draw(answer_sets(bank, share=1)))
+    applicable = evaluate_applicability(bank, answers).applicable
+    choices = [
+        (q, o)
+        for f in bank.frameworks
+        if f.kind == GATE
+        for q in f.questions
+        for o in q.options
+        if o.meaning == NOT_APPLICABLE and q.ref in applicable and q.tag_values("gate")
+    ]
+    assume(choices)
+    question, option = data.draw(st.sampled_from(choices))
+    assume(not dependants(bank, question.ref))
+    best = best_answer(question)
+    assert best is not None
+    marked = answers | {question.ref: AnswerValue((option.key,), reason="We hold no weights.")}
+    full = answers | {question.ref: best}
+    results = score(bank, marked)
+    assert decisions(results) == decisions(score(bank, full))
+    gates = results.framework(question.framework).gates
+    assert gates is not None
+    for gate in gates.gates:
+        assert question.key not in (*gate.blocking, *gate.conditions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from assessments.models import Assessment, FrameworkVersion, Organisation, Question
+from assessments.selectors import answers_for_assessment
 from assessments.services.assessments import assessment_submit
 from assessments.services.question_bank import (
     framework_version_new_draft,
@@ -282,3 +284,34 @@ def test_other_organisation_member_sees_two_organisations_separately(
     html = client.get(reverse("organisation_dashboard", args=["beta"])).content.decode()
     assert "Beta bot" in html
     assert "Acme bot" not in html
+
+
+def test_the_new_assessment_page_explains_each_framework_and_suggests_from_the_profile(
+    full_bank: None, client: Client, assessor: User, organisation: Organisation
+) -> None:
+    client.force_login(assessor)
+    url = reverse("assessment_new", args=[organisation.slug])
+    page = client.get(url).content.decode()
+    assert "Proposal for legislation, not enacted law" in page
+    assert "One company&#x27;s voluntary policy" in page
+    data = {
+        "system_name": "Support chatbot",
+        "activities": ["integrate", "deploy"],
+        "jurisdictions": ["sg", "cn"],
+        "suggest": "1",
+    }
+    suggested = client.post(url, data).content.decode()
+    assert "Suggested from your answers and checked below" in suggested
+    boxes = re.findall(r"<input[^>]*name=\"frameworks\"[^>]*>", suggested)
+    checked = sorted(re.findall(r'value="([^"]+)"', b)[0] for b in boxes if "checked" in b)
+    assert checked == ["model-law", "sg-genai"], boxes
+    assert "Suggested because the system is developed, provided or used in China." in suggested
+    assert "Suggested because your organisation trains the model" not in suggested
+    del data["suggest"]
+    data["frameworks"] = ["sg-genai", "model-law", "rsp-asl"]
+    started = client.post(url, data)
+    assert started.status_code == 302
+    assessment = Assessment.objects.get(system__name="Support chatbot")
+    answers = answers_for_assessment(assessment)
+    assert answers[("profile", "activities")].choices == ("integrate", "deploy")
+    assert answers[("profile", "jurisdictions")].choices == ("cn", "sg")

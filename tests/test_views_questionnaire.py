@@ -274,6 +274,31 @@ def test_reference_data_in_force_is_shown_beside_tagged_questions(
     html = client.get(section_url(assessment, GEN, "s0")).content.decode()
     assert "Category in force" in html
     assert "Category repealed" not in html
+    assert "Act 1, in force from 1 Jan 2020" in html
+    assert "No negative list is configured" not in html
+
+
+def test_an_example_category_is_never_shown_in_force_and_no_list_sends_the_user_to_theirs(
+    client: Client, sources: None, organisation: Organisation, assessor: User
+) -> None:
+    make_generated_bank(questions=3)
+    example = Jurisdiction.objects.create(key="example", name="Example", is_example=True)
+    NegativeListCategory.objects.create(
+        jurisdiction=example,
+        key="example-category",
+        title="Example category (not law)",
+        source="Example only",
+        effective_from="2020-01-01",
+        is_example=True,
+    )
+    assessment = make_assessment(organisation, assessor, frameworks=[GEN])
+    client.force_login(assessor)
+    html = client.get(section_url(assessment, GEN, "s0")).content.decode()
+    assert "Example category (not law)" in html
+    assert "in force from" not in html
+    assert "not law, and in force nowhere" in html
+    assert "No negative list is configured for the jurisdictions in your profile" in html
+    assert "Judge the activity against the list you follow" in html
 
 
 def test_without_javascript_a_section_saves_in_one_post_and_reports_refusals(

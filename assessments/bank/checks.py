@@ -49,13 +49,21 @@ def check_bank(files: BankFiles, context: Context) -> list[Problem]:
     """Every problem of files that passed the schema, given what the database holds."""
     sources = set(context.source_keys) | {s.key for _f, s in files.sources}
     problems = [*_source_problems(files, sources), *_jurisdiction_problems(files)]
+    # A version in use reads the profile in use (the last one in the files that is not
+    # retired); a retired version may read any profile question it was published with.
     profile = dict(context.profile_options)
+    every = {key: set(options) for key, options in profile.items()}
     for version in files.versions:
         if version.framework.kind == "profile":
-            profile = {q.key: {o.key for o in q.options} for q in version.questions}
+            questions = {q.key: {o.key for o in q.options} for q in version.questions}
+            for key, options in questions.items():
+                every.setdefault(key, set()).update(options)
+            if version.status != "retired":
+                profile = questions
     problems.extend(_duplicate_versions(files))
     for version in files.versions:
-        problems.extend(check_version(Scope(version, sources, profile, context)))
+        read = every if version.status == "retired" else profile
+        problems.extend(check_version(Scope(version, sources, read, context)))
     return problems
 
 

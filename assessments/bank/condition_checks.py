@@ -17,6 +17,7 @@ from assessments.scoring.conditions import (
     TierIn,
     parse_condition,
     question_refs,
+    uses_derived,
     walk,
 )
 
@@ -56,6 +57,34 @@ def condition_problems(scope: Scope) -> Iterator[Problem]:
             yield from _reference(scope, q, ref, order)
         yield from _derived(scope, q, condition, index > order.last_screening)
     yield from _order_problems(scope, order)
+    yield from _gate_conditions(scope)
+
+
+def _gate_conditions(scope: Scope) -> Iterator[Problem]:
+    """A gate's applies_when reads only profile questions, by options they have."""
+    for gate in scope.rules.gates:
+        if gate.applies_when is None:
+            continue
+        where = f"gates '{gate.key}'"
+        try:
+            condition = parse_condition(gate.applies_when)
+        except ConditionError as exc:
+            yield scope.at_rules(f"applies_when: {exc}", where)
+            continue
+        if uses_derived(condition):
+            yield scope.at_rules("applies_when may read only profile questions", where)
+        for ref in question_refs(condition):
+            target = ref.question.removeprefix(PROFILE_PREFIX)
+            known = scope.profile_options.get(target)
+            if not ref.question.startswith(PROFILE_PREFIX) or known is None:
+                yield scope.at_rules(
+                    f"applies_when refers to '{ref.question}', not a profile question", where
+                )
+                continue
+            for option in sorted(ref.options - known):
+                yield scope.at_rules(f"applies_when: '{target}' has no option '{option}'", where)
+        if not gate.not_applicable:
+            yield scope.at_rules("a gate with applies_when needs 'not_applicable'", where)
 
 
 def _reference(scope: Scope, q: QuestionSpec, ref: QuestionIs, order: _Order) -> Iterator[Problem]:

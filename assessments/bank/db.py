@@ -40,14 +40,12 @@ def database_context() -> Context:
             version.status,
             version.canonical(),
         )
-    profile = (
-        FrameworkVersion.objects.filter(framework__kind=Framework.Kind.PROFILE)
-        .order_by("-status", "-published_on", "-label")  # published before draft
-        .first()
-    )
-    if profile is not None:
-        for question in Question.objects.filter(version=profile).prefetch_related("options"):
-            context.profile_options[question.key] = {o.key for o in question.options.all()}
+    # Every profile question any stored version has (retired versions may read old ones); the
+    # profile files being loaded decide what the versions in use may read (checks.check_bank).
+    profiles = Question.objects.filter(version__framework__kind=Framework.Kind.PROFILE)
+    for question in profiles.prefetch_related("options"):
+        known = context.profile_options.setdefault(question.key, set())
+        known.update(o.key for o in question.options.all())
     return context
 
 

@@ -325,6 +325,14 @@ class RuleEntry(Spec):
         return self.key
 
 
+class GateEntry(RuleEntry):
+    """A gate; `applies_when` (profile questions only) says which organisations it concerns,
+    and `not_applicable` is the one line shown when it does not apply (docs/scoring.md)."""
+
+    applies_when: Data | None = None
+    not_applicable: Line200 = ""
+
+
 class LevelEntry(Spec):
     level: Count
     label: Line200
@@ -344,7 +352,7 @@ class Rules(Spec):
     levels: list[LevelEntry] = []
     default_level: Count | None = None
     areas: list[RuleEntry] = []
-    gates: list[RuleEntry] = []
+    gates: list[GateEntry] = []
     risks: list[RuleEntry] = []
 
     def entries(self) -> Iterator[tuple[str, RuleEntry | LevelEntry]]:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_hardening_limits'),
+        ('assessments', '0005_verdicts_profile_activities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

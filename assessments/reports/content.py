@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from assessments.charts import radar
+from assessments.charts import not_applying, radar
 from assessments.citations import BASES
 from assessments.models import Assessment
 from assessments.results.approval import approval_for
@@ -28,7 +28,14 @@ from assessments.results.findings import (
     FrameworkFindings,
     findings_by_framework,
 )
-from assessments.scoring.results import CitedSource, FrameworkResult, Gap, Results
+from assessments.scoring import wording
+from assessments.scoring.results import (
+    CitedSource,
+    FrameworkResult,
+    Gap,
+    Results,
+    SectionResult,
+)
 from assessments.scoring.sentences import Verdict, move_sentences
 from assessments.scoring.types import PROFILE, AnswerValue, Bank, QRef
 from assessments.scoring.verdicts import Explanation, GateResult
@@ -201,6 +208,7 @@ class Explained:
 class GateEntry:
     gate: GateResult
     explained: Explained
+    text: str = ""  # the decision in words that follow the framework's standing
 
 
 @dataclass(frozen=True)
@@ -227,14 +235,40 @@ class Chapter:
     def headline(self) -> str:
         result = self.result
         if result.tier is not None:
-            return f"Tier: {result.tier.label}"
+            return wording.tier_text(result.tier, result.standing)
         if result.gates is not None:
-            decisions = ", ".join(f"{e.gate.label}: {e.gate.decision_label}" for e in self.gates)
-            return f"Required level {result.gates.required_level_label}; {decisions}"
+            decisions = " ".join(e.text for e in self.gates)
+            return f"{wording.level_text(result.gates, result.standing)} {decisions}"
         if result.risks:
             covered = sum(1 for r in result.risks if r.covered)
             return f"{covered} of {len(result.risks)} risks fully covered"
         return ""
+
+    # The chapter head: what the framework is, and its verdicts in words (scoring.wording).
+
+    @property
+    def score_text(self) -> str:
+        if self.result.score is not None:
+            return f"{self.result.score} / 100"
+        return wording.framework_score_text(self.result)
+
+    @property
+    def standing_label(self) -> str:
+        return wording.standing_label(self.result.standing)
+
+    @property
+    def tier_text(self) -> str:
+        tier = self.result.tier
+        return wording.tier_text(tier, self.result.standing) if tier is not None else ""
+
+    @property
+    def level_text(self) -> str:
+        gates = self.result.gates
+        return wording.level_text(gates, self.result.standing) if gates is not None else ""
+
+    @property
+    def not_applying(self) -> tuple[SectionResult, ...]:
+        return tuple(not_applying(self.result))
 
 
 def _explained(
@@ -263,7 +297,8 @@ def _chapter(shown: FrameworkFindings, source: str, refs: Mapping[str, SourceRef
             _explained(gates.level_explanation, refs, gates) if gates is not None else None
         ),
         gates=tuple(
-            GateEntry(g, _explained(g.explanation, refs, g)) for g in (gates.gates if gates else ())
+            GateEntry(g, _explained(g.explanation, refs, g), wording.gate_text(g, result.standing))
+            for g in (gates.gates if gates else ())
         ),
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from .applicability import Applicability, evaluate_applicability
 from .gaps import dont_know_answers, find_gaps, unanswered_questions
 from .gates import gates_result
-from .maturity import framework_fraction, risk_results, section_result
-from .numbers import mean
+from .maturity import framework_counts, framework_fraction, risk_results, section_result
+from .numbers import enough_answered, mean
 from .progress import progress
 from .results import CitedSource, FrameworkResult, QuestionScore, Results
 from .tiers import tier_result
@@ -28,8 +28,11 @@ def score(bank: Bank, answers: Answers) -> Results:
     scores: dict[QRef, QuestionScore] = {
         (f.key, q.key): q for f in frameworks for s in f.sections for q in s.questions
     }
+    complete = all(f.complete for f in frameworks)
     return Results(
-        fraction=mean(f.fraction for f in frameworks if f.fraction is not None),
+        fraction=mean(f.fraction for f in frameworks if f.fraction is not None)
+        if complete
+        else None,
         progress=progress(bank, answers, applicability),
         frameworks=frameworks,
         gaps=find_gaps(bank, answers, scores, blocking_refs(frameworks)),
@@ -44,6 +47,7 @@ def framework_result(
 ) -> FrameworkResult:
     sections = tuple(section_result(s, answers, applicability) for s in framework.sections)
     scores = {(framework.key, q.key): q for s in sections for q in s.questions}
+    answered, applicable = framework_counts(sections)
     return FrameworkResult(
         key=framework.key,
         name=framework.name,
@@ -60,6 +64,11 @@ def framework_result(
             if framework.kind == GATE
             else None
         ),
+        answered=answered,
+        applicable=applicable,
+        complete=enough_answered(answered, applicable),
+        standing=framework.standing,
+        standing_note=framework.standing_note,
     )
 
 

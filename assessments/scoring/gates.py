@@ -8,6 +8,7 @@ its safeguards (safeguards.py); the changes that would move it are found in expl
 from __future__ import annotations
 
 from .applicability import Applicability, evaluate_applicability
+from .determined import gate_applies, screening_determined
 from .explanations import (
     GateSearch,
     candidates_for,
@@ -22,7 +23,15 @@ from .explanations import (
 )
 from .safeguards import decision_from, state_wording
 from .types import Answers, Bank, BankFramework, BankQuestion
-from .verdicts import Explanation, GateResult, GatesResult, Move, TriggerShown
+from .verdicts import (
+    GATE_NOT_APPLICABLE,
+    NOT_DETERMINED,
+    Explanation,
+    GateResult,
+    GatesResult,
+    Move,
+    TriggerShown,
+)
 
 
 def level_label(framework: BankFramework, level: int | None) -> str:
@@ -36,12 +45,39 @@ def gates_result(
 ) -> GatesResult:
     derived = applicability.derived[framework.key]
     search = GateSearch(bank, framework, answers, applicability)
+    determined = screening_determined(bank, framework, answers, applicability)
+    level = derived.level if determined else None
     return GatesResult(
-        required_level=derived.level,
-        required_level_label=level_label(framework, derived.level),
-        settled=derived.settled,
+        required_level=level,
+        required_level_label=level_label(framework, level) if determined else NOT_DETERMINED,
+        settled=determined,
         level_explanation=level_explanation(bank, framework, answers, applicability),
-        gates=tuple(gate_result(search, entry) for entry in framework.rules.get("gates", [])),
+        gates=tuple(
+            gate_result(search, entry)
+            if gate_applies(bank, framework, entry, answers, applicability)
+            else gate_not_applicable(bank, framework, entry)
+            for entry in framework.rules.get("gates", [])
+        ),
+    )
+
+
+GATE_NOT_APPLICABLE_REASON = "The profile's answers fall outside the activities this gate covers."
+
+
+def gate_not_applicable(bank: Bank, framework: BankFramework, entry: dict[str, str]) -> GateResult:
+    """A gate whose `applies_when` is false: no safeguard, no move, and the one-line reason."""
+    reason = str(entry.get("not_applicable") or GATE_NOT_APPLICABLE_REASON)
+    return GateResult(
+        key=entry["key"],
+        label=str(entry.get("label") or entry["key"]),
+        decision=GATE_NOT_APPLICABLE,
+        blocking=(),
+        conditions=(),
+        safeguards=(),
+        explanation=Explanation(
+            rule=reason, triggers=(), changes=(), sources=cited(bank, framework, entry, ())
+        ),
+        reason=reason,
     )
 
 
@@ -97,7 +133,8 @@ def level_explanation(
 GATE_METHOD = (
     "Pause when a safeguard this gate needs at the required level is answered with no points, "
     "\u201cDon\u2019t know\u201d, or not at all; proceed with conditions when one is only partly "
-    "in place or marked not applicable; otherwise proceed."
+    "in place, or marked not applicable without a reason; otherwise proceed. A safeguard marked "
+    "not applicable with its reason counts neither for nor against the gate."
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .applicability import Applicability
-from .numbers import weighted_mean
+from .numbers import enough_answered, weighted_mean
 from .results import (
     DONT_KNOW_STATUS,
     HIDDEN,
@@ -62,8 +62,8 @@ def section_result(
     scores = tuple(
         question_score(q, answers, applicability.applies(q.ref)) for q in section.questions
     )
-    applicable = [q for q in section.questions if applicability.applies(q.ref)]
-    answered = [q for q in applicable if answer_meaning(q, answers.get(q.ref)) is not None]
+    applicable = [s for s in scores if s.status not in (HIDDEN, UNSCORED)]
+    answered = [s for s in applicable if s.status != UNANSWERED]
     fraction = weighted_mean((s.weight, s.fraction) for s in scores if s.fraction is not None)
     return SectionResult(
         key=section.key,
@@ -73,11 +73,21 @@ def section_result(
         answered=len(answered),
         applicable=len(applicable),
         questions=scores,
+        complete=enough_answered(len(answered), len(applicable)),
     )
 
 
 def framework_fraction(sections: tuple[SectionResult, ...]) -> float | None:
-    return weighted_mean((s.weight, s.fraction) for s in sections if s.fraction is not None)
+    """Weighted mean of the scored sections' scores so far (shown only once complete)."""
+    return weighted_mean(
+        (s.weight, s.fraction) for s in sections if s.weight > 0 and s.fraction is not None
+    )
+
+
+def framework_counts(sections: tuple[SectionResult, ...]) -> tuple[int, int]:
+    """(answered, applicable) scored questions behind the framework score."""
+    scored = [s for s in sections if s.weight > 0]
+    return sum(s.answered for s in scored), sum(s.applicable for s in scored)
 
 
 def risk_results(
@@ -94,25 +104,32 @@ def risk_results(
         linked_scores = [scores[q.ref] for q in linked]
         counted = [s for s in linked_scores if s.fraction is not None]
         fraction = weighted_mean((s.weight, s.fraction) for s in counted if s.fraction is not None)
-        pending = any(s.status == UNANSWERED for s in linked_scores)
+        scored = [s for s in linked_scores if s.status != UNSCORED]
+        answered = sum(1 for s in scored if s.status != UNANSWERED)
         results.append(
             RiskResult(
                 key=risk["key"],
                 label=risk["label"],
                 questions=tuple(q.key for q in linked),
-                answered=sum(1 for s in linked_scores if s.status not in (UNANSWERED, UNSCORED)),
+                answered=answered,
                 fraction=fraction,
-                coverage=_coverage(fraction, pending),
+                coverage=coverage_band(fraction, answered, len(scored)),
             )
         )
     return tuple(results)
 
 
-def _coverage(fraction: float | None, pending: bool) -> str:
-    if fraction is None:
+# Coverage bands (docs/scoring.md, "Risk coverage"): the lowest score of each band, in percent.
+COVERAGE_BANDS = (("substantial", 70.0), ("partial", 40.0), ("low", 0.0))
+
+
+def coverage_band(fraction: float | None, answered: int, applicable: int) -> str:
+    """none, low, partial, substantial or full; unknown until enough linked questions count."""
+    if fraction is None or not enough_answered(answered, applicable):
         return "unknown"
-    if fraction >= 1 and not pending:
+    score = 100 * fraction
+    if score >= 100 and answered == applicable:
         return "full"
-    if fraction <= 0:
+    if score <= 0:
         return "none"
-    return "partial"
+    return next(band for band, lowest in COVERAGE_BANDS if score >= lowest)

@@ -40,3 +40,13 @@ def rounded_priority(value: float) -> float:
 
 def rounded_shortfall(value: float) -> float:
     return round(value, SHORTFALL_DECIMALS)
+
+
+# A score is shown only when at least this share of the applicable scored questions behind it
+# is answered ("Don't know" and "Not applicable" count as answered): docs/scoring.md.
+THRESHOLD_PERCENT = 80
+
+
+def enough_answered(answered: int, applicable: int) -> bool:
+    """At least THRESHOLD_PERCENT of the applicable scored questions are answered."""
+    return applicable > 0 and 100 * answered >= THRESHOLD_PERCENT * applicable

@@ -14,12 +14,16 @@ from typing import Any
 
 from assessments.citations import cited_as
 
+from .listings import CitedSource as CitedSource
+from .listings import Gap as Gap
+from .listings import Listed as Listed
+from .listings import ShownAnswer as ShownAnswer
 from .numbers import from_percent, percent
 from .progress import Progress
 from .verdicts import JSON, GatesResult, TierResult, strings
 
 # Raise whenever a change to assessments/scoring could change any result (docs/scoring.md).
-SCORING_RULES_VERSION = "1"
+SCORING_RULES_VERSION = "2"
 
 # How a question counts in its section.
 SCORED = "scored"  # a plain answer with points
@@ -60,13 +64,24 @@ class SectionResult:
     title: str
     weight: int
     fraction: float | None
-    answered: int
-    applicable: int
+    answered: int  # applicable scored questions answered ("Don't know" and "N/A" included)
+    applicable: int  # applicable scored questions
     questions: tuple[QuestionScore, ...]
+    complete: bool = True  # enough answered for the score to be shown (numbers.THRESHOLD)
 
     @property
     def score(self) -> float | None:
-        return percent(self.fraction)
+        """The score, or None until enough of its questions are answered."""
+        return percent(self.fraction) if self.complete else None
+
+    @property
+    def provisional_score(self) -> float | None:
+        """The score so far while incomplete (charts draw it dashed); None once complete."""
+        return None if self.complete else percent(self.fraction)
+
+    @property
+    def does_not_apply(self) -> bool:
+        return self.applicable == 0
 
     def to_json(self) -> JSON:
         return {
@@ -74,6 +89,8 @@ class SectionResult:
             "title": self.title,
             "weight": self.weight,
             "score": self.score,
+            "provisional_score": self.provisional_score,
+            "complete": self.complete,
             "answered": self.answered,
             "applicable": self.applicable,
             "questions": [q.to_json() for q in self.questions],
@@ -81,14 +98,17 @@ class SectionResult:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SectionResult:
+        # Snapshots of rules version 1 have no "complete": their stored score is shown as it was.
+        score = data.get("score")
         return cls(
             key=data["key"],
             title=data.get("title", data["key"]),
             weight=int(data.get("weight", 1)),
-            fraction=from_percent(data.get("score")),
+            fraction=from_percent(score if score is not None else data.get("provisional_score")),
             answered=int(data.get("answered", 0)),
             applicable=int(data.get("applicable", 0)),
             questions=tuple(QuestionScore.from_json(q) for q in data.get("questions", ())),
+            complete=bool(data.get("complete", score is not None)),
         )
 
 
@@ -144,10 +164,16 @@ class FrameworkResult:
     risks: tuple[RiskResult, ...] = ()
     tier: TierResult | None = None  # tier frameworks only
     gates: GatesResult | None = None  # gate frameworks only
+    answered: int = 0  # applicable scored questions answered in the scored sections
+    applicable: int = 0  # applicable scored questions in the scored sections
+    complete: bool = True  # enough answered for the headline score to be shown
+    standing: str = ""  # what kind of text the framework comes from (docs/question-bank.md)
+    standing_note: str = ""
 
     @property
     def score(self) -> float | None:
-        return percent(self.fraction)
+        """The headline score, or None until enough of its questions are answered."""
+        return percent(self.fraction) if self.complete else None
 
     @property
     def scored_sections(self) -> tuple[SectionResult, ...]:
@@ -161,6 +187,11 @@ class FrameworkResult:
             "kind": self.kind,
             "version": self.version,
             "score": self.score,
+            "complete": self.complete,
+            "answered": self.answered,
+            "applicable": self.applicable,
+            "standing": self.standing,
+            "standing_note": self.standing_note,
             "sections": [s.to_json() for s in self.sections],
             "risks": [r.to_json() for r in self.risks],
         }
@@ -173,189 +204,24 @@ class FrameworkResult:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FrameworkResult:
         tier, gates = data.get("tier"), data.get("gates")
+        sections = tuple(SectionResult.from_json(s) for s in data.get("sections", ()))
+        scored = [s for s in sections if s.weight > 0]
+        score = data.get("score")
         return cls(
             key=data["key"],
             name=data.get("name", data["key"]),
             kind=data.get("kind", ""),
             version=data.get("version", ""),
-            fraction=from_percent(data.get("score")),
-            sections=tuple(SectionResult.from_json(s) for s in data.get("sections", ())),
+            fraction=from_percent(score),
+            sections=sections,
             risks=tuple(RiskResult.from_json(r) for r in data.get("risks", ())),
             tier=None if tier is None else TierResult.from_json(tier),
             gates=None if gates is None else GatesResult.from_json(gates),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ShownAnswer:
-    """The answer a gap got, as the results keep it: option labels rather than keys, so a
-    stored snapshot stays readable after the question bank moves on."""
-
-    choices: tuple[str, ...] = ()
-    text: str = ""
-    note: str = ""
-    reason: str = ""
-    evidence: tuple[str, ...] = ()
-
-    def to_json(self) -> JSON:
-        return {
-            "choices": list(self.choices),
-            "text": self.text,
-            "note": self.note,
-            "reason": self.reason,
-            "evidence": list(self.evidence),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None) -> ShownAnswer:
-        data = data or {}
-        return cls(
-            choices=strings(data.get("choices")),
-            text=data.get("text", ""),
-            note=data.get("note", ""),
-            reason=data.get("reason", ""),
-            evidence=strings(data.get("evidence")),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    framework: str
-    question: str
-    section: str
-    text: str
-    weight: int
-    shortfall: float
-    priority: float
-    why_critical: str  # GATE_BLOCKING, PERMIT_RELATED or ""
-    dont_know: bool
-    answer: ShownAnswer
-    remediation: str
-    source: str
-    quote: str
-    supporting: tuple[str, ...]
-    basis: str = ""  # how the practice relates to the source (docs/question-bank.md)
-    finding: str = ""  # the gap as a statement; "" in snapshots taken before findings existed
-
-    @property
-    def critical(self) -> bool:
-        return bool(self.why_critical)
-
-    def to_json(self) -> JSON:
-        return {
-            "framework": self.framework,
-            "question": self.question,
-            "section": self.section,
-            "text": self.text,
-            "weight": self.weight,
-            "shortfall": self.shortfall,
-            "priority": self.priority,
-            "critical": self.critical,
-            "why_critical": self.why_critical,
-            "dont_know": self.dont_know,
-            "answer": self.answer.to_json(),
-            "remediation": self.remediation,
-            "source": self.source,
-            "quote": self.quote,
-            "supporting": list(self.supporting),
-            "basis": self.basis,
-            "finding": self.finding,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Gap:
-        return cls(
-            framework=data["framework"],
-            question=data["question"],
-            section=data.get("section", ""),
-            text=data.get("text", ""),
-            weight=int(data.get("weight", 1)),
-            shortfall=float(data.get("shortfall", 1.0)),
-            priority=float(data.get("priority", 0.0)),
-            why_critical=data.get("why_critical") or "",
-            dont_know=bool(data.get("dont_know", False)),
-            answer=ShownAnswer.from_json(data.get("answer")),
-            remediation=data.get("remediation", ""),
-            source=data.get("source", ""),
-            quote=data.get("quote", ""),
-            supporting=strings(data.get("supporting")),
-            basis=data.get("basis", ""),
-            finding=data.get("finding", ""),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """A question listed for attention: unanswered, or answered "Don't know"."""
-
-    framework: str
-    question: str
-    text: str
-    required: bool = True
-    section: str = ""
-
-    def to_json(self) -> JSON:
-        return {
-            "framework": self.framework,
-            "question": self.question,
-            "text": self.text,
-            "required": self.required,
-            "section": self.section,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Listed:
-        return cls(
-            framework=data["framework"],
-            question=data["question"],
-            text=data.get("text", ""),
-            required=bool(data.get("required", True)),
-            section=data.get("section", ""),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class CitedSource:
-    """A source the results cite. Scoring knows only the key; the app adds the citation from
-    the database when it stores or shows the results (assessments.results)."""
-
-    key: str
-    citation: str = ""
-    citation_parts: tuple[str, str, str] = ("", "", "")  # before, italic container, after
-    title: str = ""
-    authors: str = ""
-    pages: str = ""
-    kind: str = ""
-    url: str = ""
-    linked_from: str = ""  # external documents: the essay that links to it
-
-    def to_json(self) -> JSON:
-        return {
-            "citation": self.citation,
-            "citation_parts": list(self.citation_parts),
-            "title": self.title,
-            "authors": self.authors,
-            "pages": self.pages,
-            "kind": self.kind,
-            "url": self.url,
-            "linked_from": self.linked_from,
-        }
-
-    @classmethod
-    def from_json(cls, key: str, data: Mapping[str, Any]) -> CitedSource:
-        citation = data.get("citation", "")
-        parts = strings(data.get("citation_parts"))
-        lead, container, tail = parts if len(parts) == 3 else (citation, "", "")
-        return cls(
-            key=key,
-            citation=citation,
-            citation_parts=(lead, container, tail),
-            title=data.get("title", ""),
-            authors=data.get("authors", ""),
-            pages=data.get("pages", ""),
-            kind=data.get("kind", ""),
-            url=data.get("url", ""),
-            linked_from=data.get("linked_from", ""),
+            answered=int(data.get("answered", sum(s.answered for s in scored))),
+            applicable=int(data.get("applicable", sum(s.applicable for s in scored))),
+            complete=bool(data.get("complete", score is not None)),
+            standing=data.get("standing", ""),
+            standing_note=data.get("standing_note", ""),
         )
 
 
@@ -375,7 +241,16 @@ class Results:
 
     @property
     def overall(self) -> float | None:
+        """The mean of the framework scores; None while any framework's score is."""
         return percent(self.fraction)
+
+    @property
+    def answered(self) -> int:
+        return sum(f.answered for f in self.frameworks)
+
+    @property
+    def applicable(self) -> int:
+        return sum(f.applicable for f in self.frameworks)
 
     @property
     def critical_gaps(self) -> int:
@@ -406,7 +281,11 @@ class Results:
         return {
             "scoring_rules_version": self.scoring_rules_version,
             "provisional": self.provisional,
-            "overall": {"score": self.overall},
+            "overall": {
+                "score": self.overall,
+                "answered": self.answered,
+                "applicable": self.applicable,
+            },
             "progress": self.progress.to_json(),
             "frameworks": [f.to_json() for f in self.frameworks],
             "gaps": [g.to_json() for g in self.gaps],

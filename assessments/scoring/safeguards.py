@@ -3,7 +3,8 @@
 A gate's safeguards are the applicable questions tagged `gate:<key>`; a question with
 `required_level: N` applies only from level N, so these are the safeguards required at the
 required level. Pause when one is answered with no points, "Don't know", or not at all;
-proceed with conditions when one is partly in place or marked not applicable; else proceed.
+proceed with conditions when one is partly in place, or marked not applicable without a
+reason; else proceed. "Not applicable" with its reason counts neither for nor against a gate.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def safeguard_state(question: BankQuestion, answer: AnswerValue | None) -> str:
     if meaning is None or meaning == DONT_KNOW:
         return BLOCKS
     if meaning == NOT_APPLICABLE:
-        return PARTIAL
+        return MET if answer is not None and answer.reason.strip() else PARTIAL
     points = sum(o.points or 0 for o in selected_options(question, answer))
     top = question.max_points
     if top <= 0:
@@ -90,6 +91,8 @@ def state_wording(question: BankQuestion, answer: AnswerValue | None) -> str:
         return "not answered, so it blocks the gate" if meaning is None else "blocks the gate"
     if state == PARTIAL:
         if meaning == NOT_APPLICABLE:
-            return "marked not applicable: a condition to check"
+            return "marked not applicable with no reason given: a condition to check"
         return "only partly in place: a condition"
+    if meaning == NOT_APPLICABLE:
+        return "marked not applicable, with the reason given: does not count"
     return "in place"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .applicability import Applicability, evaluate_applicability, sets_effects
 from .conditions import AllOf, AnyOf, Condition, Not, TierIn
+from .determined import screening_determined
 from .explanations import (
     candidates_for,
     cited,
@@ -20,12 +21,12 @@ from .explanations import (
     smallest_moves,
 )
 from .types import Answers, Bank, BankFramework, BankQuestion
-from .verdicts import Explanation, Labelled, Move, TierResult
+from .verdicts import NOT_DETERMINED, Explanation, Labelled, Move, TierResult
 
 # Tiers whose duties count as permit-related gaps (docs/scoring.md, "Critical gaps").
 PERMIT_TIERS = frozenset({"permit", "permit-pending"})
 PERMIT_TAG = "permit-related"
-UNSETTLED = "Not settled yet"
+UNSETTLED = NOT_DETERMINED
 
 
 def tier_label(framework: BankFramework, key: str | None) -> str:
@@ -59,10 +60,11 @@ def tier_result(
         for o in framework.rules.get("overlays", [])
         if o["key"] in derived.overlays
     )
+    tier = derived.tier if screening_determined(bank, framework, answers, applicability) else None
     return TierResult(
-        key=derived.tier,
-        label=tier_label(framework, derived.tier),
-        settled=derived.settled,
+        key=tier,
+        label=tier_label(framework, tier),
+        settled=tier is not None,
         overlays=overlays,
         explanation=tier_explanation(bank, framework, answers, applicability),
         duties=tuple(

@@ -15,11 +15,14 @@ JSON = dict[str, Any]
 PROCEED = "proceed"
 PROCEED_WITH_CONDITIONS = "proceed_with_conditions"
 PAUSE = "pause"
+GATE_NOT_APPLICABLE = "not_applicable"  # the gate's `applies_when` in rules.gates is false
 DECISION_LABELS = {
     PROCEED: "Proceed",
     PROCEED_WITH_CONDITIONS: "Proceed with conditions",
     PAUSE: "Pause",
+    GATE_NOT_APPLICABLE: "Not applicable",
 }
+NOT_DETERMINED = "Not determined yet"
 
 
 def strings(values: Iterable[Any] | None) -> tuple[str, ...]:
@@ -157,7 +160,7 @@ class Labelled:
 
 @dataclass(frozen=True, slots=True)
 class TierResult:
-    key: str | None  # None while the screening could still set another tier
+    key: str | None  # None until the screening that sets it is answered
     label: str
     settled: bool
     overlays: tuple[Labelled, ...]
@@ -190,11 +193,12 @@ class TierResult:
 class GateResult:
     key: str
     label: str
-    decision: str  # PROCEED, PROCEED_WITH_CONDITIONS or PAUSE
+    decision: str  # PROCEED, PROCEED_WITH_CONDITIONS, PAUSE or GATE_NOT_APPLICABLE
     blocking: tuple[str, ...]  # keys of the safeguards that pause the gate
-    conditions: tuple[str, ...]  # keys of those only partly in place or not applicable
+    conditions: tuple[str, ...]  # keys of those only partly in place (or N/A with no reason)
     safeguards: tuple[str, ...]  # keys of every safeguard the gate needs at the level
     explanation: Explanation
+    reason: str = ""  # why the gate does not apply, in one line (GATE_NOT_APPLICABLE only)
 
     @property
     def decision_label(self) -> str:
@@ -210,6 +214,7 @@ class GateResult:
             "conditions": list(self.conditions),
             "safeguards": list(self.safeguards),
             "explanation": self.explanation.to_json(),
+            "reason": self.reason,
         }
 
     @classmethod
@@ -222,12 +227,13 @@ class GateResult:
             conditions=strings(data.get("conditions")),
             safeguards=strings(data.get("safeguards")),
             explanation=Explanation.from_json(data.get("explanation")),
+            reason=data.get("reason", ""),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class GatesResult:
-    required_level: int | None
+    required_level: int | None  # None until the capability screening is answered
     required_level_label: str
     settled: bool
     level_explanation: Explanation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,11 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.forms import AssessmentNewForm
+from assessments.forms import PROFILE_FIELDS, AssessmentNewForm
 from assessments.models import Assessment
+from assessments.recommendations import offers, recommended
 from assessments.results.versions import carried_to_check
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
+from assessments.scoring.types import AnswerValue
 from assessments.selectors import (
     answer_history_for_assessment,
     answers_for_assessment,
@@ -30,6 +33,7 @@ from assessments.selectors import (
     organisation_get_for_user,
 )
 from assessments.services import assessments as services
+from assessments.services.answers import AnswerEdit, answers_record
 from assessments.services.assessments import SubmissionRefused
 
 from .common import SESSION_ORGANISATION, login_required_htmx, remember_organisation
@@ -77,12 +81,30 @@ def organisation_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
-    """Start round 1 for a new AI system; the profile is the first page asked."""
+    """Start round 1 for a new AI system; the profile is the first page asked.
+
+    Answering what the organisation does and where ("Suggest frameworks") checks the suggested
+    frameworks and explains why; the user still chooses. Those answers are kept as the
+    profile's."""
     organisation, membership = organisation_get_for_user(user=request.user, slug=slug)
     if not membership.can_edit:
         raise PermissionDenied("Viewers cannot start assessments.")
-    form = AssessmentNewForm(request.POST or None, frameworks=services.available_frameworks())
-    if request.method == "POST" and form.is_valid():
+    available = services.available_frameworks()
+    profile_choices = _profile_choices()
+    data = request.POST if request.method == "POST" else None
+    form = AssessmentNewForm(data, frameworks=available, profile_choices=profile_choices)
+    suggested: dict[str, str] = {}
+    suggesting = data is not None and "suggest" in data
+    if data is not None:
+        suggested = recommended(data.getlist("activities"), data.getlist("jurisdictions"))
+    if data is not None and suggesting:
+        initial: dict[str, Any] = {k: data.getlist(k) for k in ("activities", "jurisdictions")}
+        initial |= {k: data.get(k, "") for k in ("system_name", "system_description")}
+        initial["frameworks"] = list(suggested) or [f.key for f in available]
+        form = AssessmentNewForm(
+            initial=initial, frameworks=available, profile_choices=profile_choices
+        )
+    elif data is not None and form.is_valid():
         try:
             assessment = services.assessment_start(
                 organisation=organisation,
@@ -94,10 +116,37 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            _record_profile(assessment, _user(request), form.cleaned_data)
             messages.success(request, "Started. Every answer is saved as you give it.")
             return _first_section(assessment)
-    context = {"organisation": organisation, "form": form}
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "offers": offers([(f.key, f.name, f.standing) for f in available], suggested),
+        "suggesting": suggesting,
+        "suggested_names": [f.name for f in available if f.key in suggested],
+    }
     return render(request, "assessments/assessment_new.html", context)
+
+
+def _profile_choices() -> dict[str, list[tuple[str, str]]]:
+    """The options of the current profile's activities and jurisdictions questions."""
+    version = services.current_published_versions([])[0]
+    return {
+        q.key: [(o.key, o.label) for o in q.options.all()]
+        for q in version.questions.filter(key__in=PROFILE_FIELDS).prefetch_related("options")
+    }
+
+
+def _record_profile(assessment: Assessment, user: User, cleaned: dict[str, Any]) -> None:
+    bank = bank_for_assessment(assessment)
+    edits = [
+        AnswerEdit(("profile", key), AnswerValue(tuple(cleaned[key])))
+        for key in PROFILE_FIELDS
+        if cleaned.get(key) and bank.has(("profile", key))
+    ]
+    if edits:
+        answers_record(assessment=assessment, user=user, edits=edits, bank=bank)
 
 
 def _first_section(assessment: Assessment) -> HttpResponse:

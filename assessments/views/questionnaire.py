@@ -193,6 +193,9 @@ def section_items(
     citations = citations_for(questions)
     tags = reference_tags(questions)
     reference = reference_data(tags=tags, on=timezone.localdate()) if tags else {}
+    if reference:  # the negative list is judged for the jurisdictions the profile names
+        chosen = stored.get(("profile", "jurisdictions"))
+        reference["selected_jurisdictions"] = chosen.value.choices if chosen else None
     refused = refused or {}
     items, number = [], 0
     for question in questions:

@@ -203,6 +203,11 @@ def _reference_for(question: BankQuestion, reference: Mapping[str, Any]) -> dict
                 }
             )
         shown["negative_list"] = list(groups.items())
+        selected = reference.get("selected_jurisdictions")
+        shown["no_list"] = not any(
+            not c.is_example and (selected is None or c.jurisdiction.key in selected)
+            for c in reference.get("negative_list", [])
+        )
     if "reference:foundation-model-scale" in question.tags:
         scales = reference.get("scales", [])
         shown["scales"] = [(str(j), j.foundation_model_scale) for j in scales]

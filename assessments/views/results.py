@@ -24,13 +24,16 @@ from assessments.answers_io import (
     answers_filename,
     answers_import,
 )
-from assessments.charts import radar, section_bars
-from assessments.models import AISystem, Assessment, Organisation
+from assessments.charts import not_applying, radar, section_bars
+from assessments.models import AISystem, Assessment, Framework, Organisation
 from assessments.results import results_for_assessment
 from assessments.results.changes import changes_since_previous
 from assessments.results.findings import findings_by_framework
 from assessments.results.gaps_csv import gaps_csv
-from assessments.scoring.results import FrameworkResult, Gap, Results
+from assessments.scoring import wording
+from assessments.scoring.numbers import THRESHOLD_PERCENT
+from assessments.scoring.results import FrameworkResult, Gap, Results, SectionResult
+from assessments.scoring.verdicts import GateResult
 from assessments.selectors import (
     assessment_access_for_user,
     assessment_get_for_user,
@@ -128,11 +131,39 @@ def answers_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 @dataclass(frozen=True)
 class FrameworkShown:
-    """A framework's results with its charts."""
+    """A framework's results with its charts and its verdicts in words (scoring.wording)."""
 
     result: FrameworkResult
     bars: SafeString
     radar: SafeString
+    score_text: str = ""
+    standing_label: str = ""
+    standing_note: str = ""
+    tier_text: str = ""
+    level_text: str = ""
+    gate_texts: tuple[tuple[GateResult, str], ...] = ()
+    risks_text: str = ""
+    not_applying: tuple[SectionResult, ...] = ()
+
+    @classmethod
+    def of(cls, f: FrameworkResult, standing: str = "", note: str = "") -> FrameworkShown:
+        standing, note = f.standing or standing, f.standing_note or note
+        covered = sum(1 for r in f.risks if r.covered)
+        return cls(
+            result=f,
+            bars=section_bars(f, f"bars-{f.key}"),
+            radar=radar(f, f"radar-{f.key}"),
+            score_text=wording.framework_score_text(f),
+            standing_label=wording.standing_label(standing),
+            standing_note=note,
+            tier_text=wording.tier_text(f.tier, standing) if f.tier else "",
+            level_text=wording.level_text(f.gates, standing) if f.gates else "",
+            gate_texts=tuple((g, wording.gate_text(g, standing)) for g in f.gates.gates)
+            if f.gates
+            else (),
+            risks_text=f"{covered} of {len(f.risks)} risks covered" if f.risks else "",
+            not_applying=tuple(not_applying(f)),
+        )
 
 
 @dataclass(frozen=True)
@@ -147,10 +178,18 @@ class GapShown:
 
 def results_context(assessment: Assessment, results: Results) -> dict[str, Any]:
     """What the results page shows: the results, with charts and citations joined in."""
-    frameworks = [
-        FrameworkShown(f, section_bars(f, f"bars-{f.key}"), radar(f, f"radar-{f.key}"))
-        for f in results.frameworks
-    ]
+    missing = [f.key for f in results.frameworks if not f.standing]
+    standings = (
+        {
+            key: (standing, note)
+            for key, standing, note in Framework.objects.filter(key__in=missing).values_list(
+                "key", "standing", "standing_note"
+            )
+        }
+        if missing
+        else {}
+    )
+    frameworks = [FrameworkShown.of(f, *standings.get(f.key, ("", ""))) for f in results.frameworks]
     gaps = []
     for gap in results.gaps:
         cited = results.source(gap.source)
@@ -163,4 +202,6 @@ def results_context(assessment: Assessment, results: Results) -> dict[str, Any]:
         "gaps": gaps,
         "findings": findings_by_framework(results),
         "critical_count": results.critical_gaps,
+        "overall_text": wording.score_text(results.overall, results.answered, results.applicable),
+        "threshold": THRESHOLD_PERCENT,
     }

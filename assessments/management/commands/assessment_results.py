@@ -8,7 +8,8 @@ from assessments.plan.selectors import plan_rows_for
 from assessments.results import results_for_assessment
 from assessments.results.approval import approval_for
 from assessments.results.changes import changes_since_previous
-from assessments.scoring.results import FrameworkResult, Listed, Results
+from assessments.scoring import wording
+from assessments.scoring.results import HIDDEN, FrameworkResult, Listed, Results
 
 
 class Command(BaseCommand):
@@ -50,7 +51,11 @@ def results_summary(results: Results) -> dict[str, Any]:
     return {
         "scoring_rules_version": results.scoring_rules_version,
         "provisional": results.provisional,
-        "overall": results.overall,
+        "overall": {
+            "score": results.overall,
+            "answered": results.answered,
+            "applicable": results.applicable,
+        },
         "frameworks": [framework_summary(f) for f in results.frameworks],
         "gaps": [
             {
@@ -75,12 +80,27 @@ def framework_summary(framework: FrameworkResult) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "key": framework.key,
         "version": framework.version,
+        "standing": framework.standing,
         "score": framework.score,
-        "sections": [{"key": s.key, "score": s.score} for s in framework.sections],
+        "answered": framework.answered,
+        "applicable": framework.applicable,
+        "sections": [
+            {
+                "key": s.key,
+                "score": s.score,
+                "answered": s.answered,
+                "applicable": s.applicable,
+            }
+            for s in framework.sections
+        ],
+        "applicable_questions": [
+            q.key for s in framework.sections for q in s.questions if q.status != HIDDEN
+        ],
     }
     if framework.risks:
         summary["risks"] = [
-            {"key": r.key, "score": r.score, "covered": r.covered} for r in framework.risks
+            {"key": r.key, "score": r.score, "covered": r.covered, "coverage": r.coverage}
+            for r in framework.risks
         ]
     if framework.tier is not None:
         summary["tier"] = framework.tier.key
@@ -91,6 +111,7 @@ def framework_summary(framework: FrameworkResult) -> dict[str, Any]:
             {
                 "key": g.key,
                 "decision": g.decision,
+                "reason": g.reason,
                 "blocking": list(g.blocking),
                 "conditions": list(g.conditions),
             }
@@ -101,21 +122,20 @@ def framework_summary(framework: FrameworkResult) -> dict[str, Any]:
 
 def summary_lines(assessment: Assessment, results: Results) -> list[str]:
     status = "provisional" if results.provisional else "submitted"
+    overall = wording.score_text(results.overall, results.answered, results.applicable)
     lines = [
         f"{assessment.system.name}, round {assessment.round} ({status})",
-        f"Overall score: {_score(results.overall)}",
+        f"Overall score: {overall}",
     ]
     for framework in results.frameworks:
-        lines.append(f"{framework.name}: {_score(framework.score)}")
+        lines.append(f"{framework.name}: {wording.framework_score_text(framework)}")
+        if wording.standing_label(framework.standing):
+            lines.append(f"  ({wording.standing_label(framework.standing)})")
         if framework.tier is not None:
-            lines.append(f"  Tier: {framework.tier.label}")
+            lines.append("  " + wording.tier_text(framework.tier, framework.standing))
         if framework.gates is not None:
             gates = framework.gates
-            lines.append(f"  Required level: {gates.required_level_label}")
-            lines += [f"  {g.label}: {g.decision_label}" for g in gates.gates]
+            lines.append("  " + wording.level_text(gates, framework.standing))
+            lines += ["  " + wording.gate_text(g, framework.standing) for g in gates.gates]
     lines.append(f"Gaps: {len(results.gaps)} ({results.critical_gaps} critical)")
     return lines
-
-
-def _score(value: float | None) -> str:
-    return "not scored yet" if value is None else f"{value:g}"
