@@ -36,6 +36,7 @@ class FrameworkOffer:
     standing: str  # the label of its standing, "" when the framework has none
     line: str  # what kind of text it comes from, in one line
     suggested: str  # why it is suggested, "" when it is not
+    note: str = ""  # the framework's standing note from the question bank
 
 
 def recommended(activities: Iterable[str], jurisdictions: Iterable[str]) -> dict[str, str]:
@@ -49,12 +50,18 @@ def recommended(activities: Iterable[str], jurisdictions: Iterable[str]) -> dict
 
 
 def offers(
-    frameworks: Sequence[tuple[str, str, str]], suggested: dict[str, str]
+    frameworks: Sequence[tuple[str, str, str, str]], suggested: dict[str, str]
 ) -> list[FrameworkOffer]:
-    """(key, name, standing) of each available framework, as the page explains it."""
+    """(key, name, standing, standing note) of each available framework, as the page explains
+    it."""
     return [
         FrameworkOffer(
-            key, name, standing_label(standing), standing_line(standing), suggested.get(key, "")
+            key,
+            name,
+            standing_label(standing),
+            standing_line(standing),
+            suggested.get(key, ""),
+            note,
         )
-        for key, name, standing in frameworks
+        for key, name, standing, note in frameworks
     ]

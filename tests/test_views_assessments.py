@@ -294,6 +294,7 @@ def test_the_new_assessment_page_explains_each_framework_and_suggests_from_the_p
     page = client.get(url).content.decode()
     assert "Proposal for legislation, not enacted law" in page
     assert "One company&#x27;s voluntary policy" in page
+    assert "binds no one else" in page  # the bank's standing note of rsp-asl
     data = {
         "system_name": "Support chatbot",
         "activities": ["integrate", "deploy"],

@@ -122,7 +122,9 @@ def assessment_new(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "organisation": organisation,
         "form": form,
-        "offers": offers([(f.key, f.name, f.standing) for f in available], suggested),
+        "offers": offers(
+            [(f.key, f.name, f.standing, f.standing_note) for f in available], suggested
+        ),
         "suggesting": suggesting,
         "suggested_names": [f.name for f in available if f.key in suggested],
     }
