@@ -12,10 +12,16 @@ import unicodedata
 from collections.abc import Iterable
 
 import pytest
+from django.contrib.auth.models import User
+from django.utils.html import escape
 
 from assessments.bank.read import read_paths
 from assessments.bank.specs import SourceSpec, VersionSpec
+from assessments.models import Organisation
+from assessments.reports import report_html
+from assessments.results import results_for_assessment
 from tests.conftest import FIXTURES
+from tests.full_assessment import make_full_assessment
 
 # Wording that attributes advice to the literature, whoever the author.
 ATTRIBUTIONS = ("essay", "argues", "according to", "et al", "The Future Society")
@@ -127,3 +133,20 @@ def test_no_remediation_in_the_shipped_bank_names_an_author_or_essay(
         if (found := literature_named(q.remediation, names, titles))
     }
     assert offending == {}
+
+
+def test_the_report_gives_the_steps_and_cites_the_essays_they_draw_on_as_see_also(
+    full_bank: None, organisation: Organisation, assessor: User
+) -> None:
+    assessment = make_full_assessment(organisation, assessor)
+    html = report_html(assessment=assessment)
+    gaps = [g for g in results_for_assessment(assessment, live=True).gaps if g.supporting]
+    assert len(gaps) > 10
+    for gap in gaps:
+        advice = escape(" ".join(gap.remediation.split()))
+        assert advice in html, gap.question
+        after = html[html.index(advice) + len(advice) :]
+        citation = after[: after.index("</p>", after.index("Cites:"))]
+        see_also = citation[citation.index("See also:") :]
+        for key in gap.supporting:
+            assert f'href="#src-{key}"' in see_also, (gap.question, key)
