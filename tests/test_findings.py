@@ -12,10 +12,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.models import Assessment, Organisation
+from assessments.reports import report_html
 from assessments.results import results_for_assessment
-from assessments.results.findings import findings_by_framework, section_numbers, why_it_matters
+from assessments.results.findings import (
+    all_findings,
+    findings_by_framework,
+    section_numbers,
+    why_it_matters,
+)
 from assessments.results.gaps_csv import gaps_csv
 from assessments.scoring.results import Results
 from assessments.scoring.sentences import move_sentence, move_sentences
@@ -142,3 +149,29 @@ def test_questions_needing_the_same_answer_are_named_together() -> None:
         "Answering Yes to \u201cIs A done?\u201d and \u201cIs B done?\u201d and No to "
         "\u201cIs C used?\u201d would give the tier Proceed."
     )
+
+
+def test_the_page_and_the_report_print_the_same_sentences_and_numbers(
+    client: Client, assessment: Assessment, results: Results, viewer: User
+) -> None:
+    client.force_login(viewer)
+    page = client.get(reverse("assessment_results", args=[assessment.pk])).content.decode()
+    report = report_html(assessment=assessment)
+    gates = results.framework("mini-gate").gates
+    tier = results.framework("mini-tier").tier
+    assert gates is not None
+    assert tier is not None
+    sentences = [
+        *move_sentences(tier),
+        *move_sentences(gates),
+        *(s for gate in gates.gates for s in move_sentences(gate)),
+    ]
+    assert len(sentences) > 5
+    for sentence in sentences:
+        shown = escape(sentence)
+        assert shown in page
+        assert shown in report
+    for finding in all_findings(results):
+        assert (
+            f'<span class="gap-rank">{finding.number}</span> {escape(finding.statement)}' in report
+        )
