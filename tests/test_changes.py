@@ -40,6 +40,8 @@ def _second_round(organisation: Organisation, user: User) -> tuple[Assessment, A
     first = assessment_submit(assessment=first, user=user)
     second = assessment_next_round(assessment=first, user=user).assessment
     answer(second, user, "mini-maturity", "requirements", "yes")  # closes a finding
+    # ... and makes "reviews" apply: answered, so that the score is shown (80 % answered).
+    answer(second, user, "mini-maturity", "reviews", "yes")
     answer(second, user, "mini-gate", "pause", "no")  # opens one, and pauses the gates
     return first, second
 
@@ -65,10 +67,11 @@ def test_changes_name_scores_verdicts_findings_and_answers(
     assert {"framework": "mini-gate", "question": "requirements"} not in data["opened"]
     assert data["answers_changed"] == [
         {"framework": "mini-maturity", "question": "requirements", "before": "No", "after": "Yes"},
+        {"framework": "mini-maturity", "question": "reviews", "before": "", "after": "Yes"},
         {"framework": "mini-gate", "question": "pause", "before": "Yes", "after": "No"},
     ]
     lines = changes.summary_lines()
-    assert lines[-1] == "1 finding closed, 1 opened; 2 answers changed."
+    assert lines[-1] == "1 finding closed, 1 opened; 3 answers changed."
     assert lines[0] == "Overall score 33.3 in round 1, 22.2 now."
     assert lines[1] == "Mini maturity: score 0 → 66.7."
     assert lines[2].startswith("Mini tier: unchanged (tier ")
@@ -95,7 +98,7 @@ def test_the_command_prints_changes_for_a_later_round(
     assert all(
         {"key", "score_before", "score_after"} <= set(f) for f in data["changes"]["frameworks"]
     )
-    assert len(data["changes"]["answers_changed"]) == 2
+    assert len(data["changes"]["answers_changed"]) == 3
 
 
 def test_the_changes_page_and_the_results_summary(

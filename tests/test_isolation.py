@@ -21,7 +21,7 @@ NOT_TENANT_SCOPED = {"password_reset_confirm"}
 # An invitation is opened by people who are not members yet: its secret token is the key.
 OPENED_BY_TOKEN = {"invitation_accept"}
 # Reads that use POST only to start work on the server (no change to answers or members).
-READS_BY_POST: set[str] = {"report_retry"}
+READS_BY_POST: set[str] = {"report_retry", "report_prepare"}
 
 
 def _routes(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
