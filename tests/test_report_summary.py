@@ -21,6 +21,7 @@ from assessments.reports.summary_inputs import (
 from assessments.results.findings import FrameworkFindings
 from assessments.scoring.results import FrameworkResult
 from assessments.scoring.verdicts import GateResult
+from assessments.scoring.wording import STANDING_LABELS
 from assessments.selectors import _BANK_CACHE
 from tests.factories import make_member, make_organisation
 from tests.full_assessment import make_full_assessment
@@ -128,12 +129,7 @@ def test_without_actions_or_a_previous_round_the_summary_shows_nothing_for_them(
 def test_verdicts_are_worded_by_what_each_framework_is(rendered: Rendered) -> None:
     at, _ = _summary_page(rendered.plain.pdf, rendered.plain_pages)
     page = squeezed(rendered.plain_pages[at - 1])
-    for standing in (
-        "A think tank's design principles",
-        "A government's discussion paper",
-        "A scholar's proposal for legislation",
-        "One company's voluntary policy",
-    ):
+    for standing in (*STANDING_LABELS.values(),):
         assert squeezed(standing) in page
     assert squeezed("Under the proposed Model Law, this activity would need") in page
     assert squeezed("Anthropic's policy would require pausing") in page
@@ -155,7 +151,7 @@ def test_an_unsettled_tier_says_it_cannot_be_told_yet() -> None:
         }
     )
     headline, meaning, next_step = tier_words(result)
-    assert headline == "Tier not settled"
+    assert headline == "Tier not determined yet"
     assert "cannot be told yet" in meaning
     assert next_step == "Answer the screening questions."
 

@@ -12,18 +12,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assessments.models.question_bank import Framework
 from assessments.results.findings import FrameworkFindings
 from assessments.scoring.results import FrameworkResult
 from assessments.scoring.types import Bank
-from assessments.scoring.verdicts import PAUSE, PROCEED, PROCEED_WITH_CONDITIONS, GateResult
+from assessments.scoring.verdicts import (
+    GATE_NOT_APPLICABLE,
+    PAUSE,
+    PROCEED,
+    PROCEED_WITH_CONDITIONS,
+    GateResult,
+)
+from assessments.scoring.wording import NOT_DETERMINED_YET, standing_label
 
 from .summary_inputs import RoundChanges, SummaryAction
 
 ACTIONS_SHOWN = 5
 FINDINGS_SHOWN = 5
-STANDINGS = dict(Framework.Standing.choices)
-NOT_APPLICABLE = "not_applicable"
 TIER_WORDS = {
     "permit": (
         "Under the proposed Model Law, this activity would need an administrative permit: it "
@@ -93,7 +97,7 @@ def tier_words(result: FrameworkResult) -> tuple[str, str, str]:
     assert tier is not None
     if tier.key is None:
         return (
-            "Tier not settled",
+            f"Tier {NOT_DETERMINED_YET}",
             "Under the proposed Model Law, the tier cannot be told yet: screening questions "
             "are unanswered.",
             "Answer the screening questions.",
@@ -143,7 +147,7 @@ def gates_sentence(gates: Sequence[GateResult]) -> str:
         )
     if gate.decision == PROCEED:
         return f"Anthropic's policy would allow {activity}: every safeguard it needs is in place."
-    if gate.decision == NOT_APPLICABLE:
+    if gate.decision == GATE_NOT_APPLICABLE:
         noun, verb = ("gate", "does") if len(gates) == 1 else ("gates", "do")
         return f"The {noun} before {activity} {verb} not apply to what the organisation does."
     return " ".join(f"{g.label}: {g.decision_label}." for g in gates)
@@ -157,7 +161,7 @@ def gates_words(result: FrameworkResult) -> tuple[str, str, str]:
     headline = f"{gates.required_level_label}; {decisions}" if decisions else ""
     if gates.required_level is None or not gates.settled:
         return (
-            headline or "Level not settled",
+            headline or f"Level {NOT_DETERMINED_YET}",
             "The required safety level cannot be told yet: capability screening is unanswered.",
             "Answer the capability screening questions.",
         )
@@ -220,7 +224,7 @@ def framework_summary(
     return FrameworkSummary(
         key=result.key,
         name=result.name,
-        standing=STANDINGS.get(standing, ""),
+        standing=standing_label(standing),
         result=headline,
         findings=len(shown.findings),
         critical=shown.critical,
