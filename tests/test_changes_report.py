@@ -58,6 +58,11 @@ def test_a_second_round_has_a_changes_chapter_in_contents_and_bookmarks(
     assert squeezed("Before further scaling") in chapter
     contents = squeezed(pages[1])
     assert squeezed("Changes since round 1") in contents
+    # The executive summary compares the rounds, gate decisions included.
+    summary = squeezed(pages[bookmarks["Executive summary"] - 1])
+    assert squeezed("Since round 1") in summary
+    assert squeezed("Before deployment: Proceed") in summary
+    assert squeezed("Before deployment: Pause") in summary
 
     html = report_html(assessment=second, generated_at=WHEN)
     assert "Mini gate</strong>, version v2 (round 1: v1). Questions: 1 changed." in html

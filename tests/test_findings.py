@@ -175,3 +175,16 @@ def test_the_page_and_the_report_print_the_same_sentences_and_numbers(
         assert (
             f'<span class="gap-rank">{finding.number}</span> {escape(finding.statement)}' in report
         )
+
+
+def test_an_option_of_several_words_is_quoted_in_the_sentence() -> None:
+    move = Move(
+        changes=(AnswerChange("profile", "role", "What do you do?", "", "Uses it"),),
+        result="none",
+        result_label="No permit",
+    )
+    sentence = move_sentence(move, "the tier", "Permit")
+    assert sentence == (
+        "Answering \u201cUses it\u201d to \u201cWhat do you do?\u201d would change the tier "
+        "from Permit to No permit."
+    )

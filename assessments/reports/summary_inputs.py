@@ -78,8 +78,12 @@ def summary_changes(changes: Changes | None) -> RoundChanges | None:
                 name=f.name,
                 score_before=f.score_before,
                 score_after=f.score_after,
-                verdict_before=_verdict(f.tier_before, f.level_before),
-                verdict_after=_verdict(f.tier_after, f.level_after),
+                verdict_before=_verdict(
+                    f.tier_before, f.level_before, [(g.label, g.before) for g in f.gates]
+                ),
+                verdict_after=_verdict(
+                    f.tier_after, f.level_after, [(g.label, g.after) for g in f.gates]
+                ),
             )
             for f in changes.frameworks
         ),
@@ -89,5 +93,7 @@ def summary_changes(changes: Changes | None) -> RoundChanges | None:
     )
 
 
-def _verdict(tier: str, level: str) -> str:
-    return "; ".join(part for part in (tier and f"tier {tier}", level) if part)
+def _verdict(tier: str, level: str, gates: Sequence[tuple[str, str]]) -> str:
+    """The tier, the required level and each gate's decision, in a few words."""
+    parts = [tier and f"tier {tier}", level, *(f"{label}: {d}" for label, d in gates if d)]
+    return "; ".join(part for part in parts if part)

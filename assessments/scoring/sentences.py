@@ -35,13 +35,19 @@ def move_sentence(move: Move, subject: str, now: str) -> str:
     by_answer: dict[str, list[str]] = {}
     for change in move.changes:
         by_answer.setdefault(change.after, []).append(f"\u201c{change.text.strip()}\u201d")
-    parts = [f"{after} to {joined(texts)}" for after, texts in by_answer.items()]
+    parts = [f"{_option(after)} to {joined(texts)}" for after, texts in by_answer.items()]
     answering = "; ".join(parts) if len(parts) > 2 else " and ".join(parts)
     if now and now != move.result_label:
         outcome = f"change {subject} from {now} to {move.result_label}"
     else:
         outcome = f"give {subject} {move.result_label}"
     return f"Answering {answering} would {outcome}."
+
+
+def _option(label: str) -> str:
+    """An option as the sentence names it: a one-word label as is ("Yes"), a longer one quoted
+    so that it reads apart from the sentence ("“Uses it in its own operations”")."""
+    return label if " " not in label.strip() else f"\u201c{label.strip()}\u201d"
 
 
 def move_sentences(verdict: Verdict) -> tuple[str, ...]:
