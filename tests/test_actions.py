@@ -160,6 +160,12 @@ def test_an_action_whose_finding_is_gone_is_offered_for_closing(
 
     offered = {r.action.question for r in rows if r.offer_close}
     assert offered == {"red-team"}
+    moves = {r.action.question: r.moves.items for r in rows}
+    assert moves["supervision"]  # a duty of the tier still to meet
+    # Once its finding is gone too, its work is done: it moves no verdict, duty or score.
+    answer(new, assessor, "mini-tier", "supervision", "yes")
+    rows = plan_rows(results_for_assessment(new), new.actions.all(), today=DUE)
+    assert {r.action.question: r.moves.items for r in rows} == {"red-team": (), "supervision": ()}
 
 
 def test_each_action_says_which_verdict_it_would_move(assessment: Assessment) -> None:

@@ -78,12 +78,17 @@ class Moves:
 
 
 def moves_for(results: Results, keys: Iterable[Key]) -> dict[Key, Moves]:
-    """The moves of each (framework, question) key, from one set of results."""
+    """The moves of each (framework, question) key, from one set of results. A question that
+    is not a gap (full marks now, or no longer asked) moves nothing: its work is done."""
     by_framework = {f.key: f for f in results.frameworks}
+    gaps = {(g.framework, g.question) for g in results.gaps}
     found = {}
     for key in set(keys):
         framework = by_framework.get(key[0])
-        found[key] = Moves(() if framework is None else tuple(_moves(framework, key[1])))
+        if framework is None or key not in gaps:
+            found[key] = Moves()
+        else:
+            found[key] = Moves(tuple(_moves(framework, key[1])))
     return found
 
 
