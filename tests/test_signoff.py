@@ -195,6 +195,8 @@ def test_only_owners_change_the_approval_setting(
     assert client.post(url, {"requires_approval": "on"}).status_code == HTTPStatus.FORBIDDEN
     members = client.get(reverse("member_list", args=[organisation.slug])).content.decode()
     assert "Submissions do not need an owner’s approval." in members
+    assert f"<title>Members · {organisation.name} · GovCheck</title>" in members
+    assert members.count("Approval of submissions") == 1  # in the page, once, not in its title
     organisation.refresh_from_db()
     assert not organisation.requires_approval
     client.force_login(owner)
