@@ -16,7 +16,7 @@ from django.urls import reverse
 from assessments.bank.db import load_files
 from assessments.bank.read import read_paths
 from assessments.models import Assessment, FrameworkVersion, Organisation
-from assessments.reports.render import render_report_pdf
+from assessments.reports.render import render_report
 from assessments.results import results_for_assessment
 from assessments.services.assessments import current_published_versions
 from tests.conftest import FIXTURES
@@ -99,4 +99,4 @@ def test_an_assessment_pinned_to_a_retired_version_still_opens_scores_and_render
     assert page.status_code == HTTPStatus.OK
     assert "output-safeguards" in page.content.decode()  # the v1 layout of the section
     assert client.get(reverse("assessment_results", args=[pk])).status_code == HTTPStatus.OK
-    assert render_report_pdf(assessment=pinned_to_v1).startswith(b"%PDF")
+    assert render_report(assessment=pinned_to_v1).pdf.startswith(b"%PDF")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from assessments.models import Assessment, FrameworkVersion, Organisation, Question
 from assessments.selectors import answers_for_assessment
@@ -34,11 +34,8 @@ def answer_all_required(assessment: Assessment, user: User) -> None:
 
 
 def after_submission(assessment: Assessment) -> str:
-    """The results page once it is installed, the assessment page until then."""
-    try:
-        return reverse("assessment_results", args=[assessment.pk])
-    except NoReverseMatch:
-        return reverse("assessment_detail", args=[assessment.pk])
+    """Where submitting leads: the results."""
+    return reverse("assessment_results", args=[assessment.pk])
 
 
 # Dashboard -----------------------------------------------------------------------------------

@@ -100,8 +100,3 @@ def render_report(
     html, manifest = _prepare(assessment, generated_at)
     pdf, pages = html_to_pdf(html)
     return RenderedReport(pdf=pdf, pages=pages, manifest=manifest)
-
-
-def render_report_pdf(*, assessment: Assessment) -> bytes:
-    """The gap report of an assessment as PDF bytes."""
-    return render_report(assessment=assessment).pdf

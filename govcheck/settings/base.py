@@ -103,7 +103,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Two weeks of idle time; an expired session never loses answers, they are saved as given.
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
+# The autosave script reads the token from the cookie, which stays current when signing in
+# again in another tab rotates it (the page's copy would then be stale); so not HttpOnly.
+CSRF_COOKIE_HTTPONLY = False
 
 # A policy without inline scripts or styles, and nothing from another host.
 CONTENT_SECURITY_POLICY = {
