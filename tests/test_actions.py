@@ -213,6 +213,9 @@ def test_top_actions_move_the_most_first_then_by_due_date(
 
     assert [r.action for r in top] == [gate, duty, maturity]
     assert [r.action for r in top_actions(assessment, limit=1)] == [gate]
+    # Once its finding is closed, an action is offered for closing, not listed as moving.
+    answer(assessment, assessor, "mini-gate", "red-team", "yes")
+    assert [r.action for r in top_actions(assessment, limit=5)] == [duty, maturity]
 
 
 def test_members_of_another_organisation_are_never_owners(

@@ -148,10 +148,17 @@ def top_actions(
     assessment: Assessment, limit: int = 5, *, results: Results | None = None
 ) -> list[PlanRow]:
     """The unfinished actions that move the most verdicts (then duties, then score points),
-    soonest due first among equals; pass the results when the caller already has them."""
+    soonest due first among equals, among those whose finding is open; pass the results when
+    the caller already has them."""
     if results is None:
         results = results_for_assessment(assessment)
-    return ranked(plan_rows_for(assessment, results))[:limit]
+    return most_moving(plan_rows_for(assessment, results))[:limit]
+
+
+def most_moving(rows: Sequence[PlanRow]) -> list[PlanRow]:
+    """Unfinished actions whose finding is still open, the ones that move the most first (an
+    action whose finding is gone is offered for closing instead)."""
+    return ranked([row for row in rows if row.finding is not None])
 
 
 def action_history(action: Action) -> list[Any]:

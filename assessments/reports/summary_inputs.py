@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assessments.plan.selectors import PlanRow, ranked
+from assessments.plan.selectors import PlanRow, most_moving
 from assessments.results.changes import Changes
 
 
@@ -50,8 +50,9 @@ class RoundChanges:
 
 
 def summary_actions(rows: Sequence[PlanRow], limit: int) -> tuple[SummaryAction, ...]:
-    """The unfinished actions that move the most, best first, as the summary lists them."""
-    return tuple(_summary_action(row) for row in ranked(rows)[:limit])
+    """The unfinished actions that move the most, best first, as the summary lists them; an
+    action whose finding is gone is offered for closing on the plan, not listed here."""
+    return tuple(_summary_action(row) for row in most_moving(rows)[:limit])
 
 
 def _summary_action(row: PlanRow) -> SummaryAction:
