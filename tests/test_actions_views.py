@@ -58,9 +58,22 @@ def test_the_results_page_offers_each_finding_to_the_plan(
     page = client.get(reverse("assessment_results", args=[assessment.pk])).content.decode()
     assert page.count("Add to plan") == len(assessment_gaps(client, assessment))
     assert new_url(assessment, "mini-gate", "red-team").replace("&", "&amp;") in page
+    assert "In the action plan" not in page
     client.force_login(viewer)
     page = client.get(reverse("assessment_results", args=[assessment.pk])).content.decode()
     assert "Add to plan" not in page
+
+
+def test_the_results_page_says_which_findings_are_in_the_plan(
+    client: Client, assessment: Assessment, assessor: User, viewer: User
+) -> None:
+    add(assessment, assessor, "mini-gate", "red-team")
+    add(assessment, assessor, "mini-gate", "red-team")
+    client.force_login(viewer)  # read-only, and still told
+    page = client.get(reverse("assessment_results", args=[assessment.pk])).content.decode()
+    assert page.count("In the action plan") == 1
+    start = page.index('id="gap-mini-gate-red-team"')
+    assert page.index("In the action plan") > start
 
 
 def assessment_gaps(client: Client, assessment: Assessment) -> list[str]:

@@ -52,6 +52,13 @@ class PlanFilters:
         return bool(self.status or self.owner or self.overdue or self.framework)
 
 
+def planned_findings(assessment: Assessment) -> frozenset[str]:
+    """The findings of the assessment that have an action, as "framework/question" (one
+    query), so that a findings list can say which are in the plan already."""
+    keys = Action.objects.filter(assessment=assessment).values_list("framework", "question")
+    return frozenset(f"{framework}/{question}" for framework, question in keys)
+
+
 def actions_of(assessment: Assessment) -> QuerySet[Action]:
     """Every action of the assessment, soonest due first (no date last), in one query."""
     return (

@@ -61,6 +61,11 @@ class Finding:
     def anchor(self) -> str:
         return f"gap-{self.gap.framework}-{self.gap.question}"
 
+    @property
+    def key(self) -> str:
+        """ "framework/question", as the action plan names the finding it acts on."""
+        return f"{self.gap.framework}/{self.gap.question}"
+
 
 @dataclass(frozen=True)
 class FindingGroup:

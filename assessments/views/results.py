@@ -26,6 +26,7 @@ from assessments.answers_io import (
 )
 from assessments.charts import not_applying, radar, section_bars
 from assessments.models import AISystem, Assessment, Framework, Organisation
+from assessments.plan.selectors import planned_findings
 from assessments.results import results_for_assessment
 from assessments.results.changes import changes_since_previous
 from assessments.results.findings import findings_by_framework
@@ -74,6 +75,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     results = results_for_assessment(access.assessment)
     context = results_context(access.assessment, results) | {"can_plan": access.is_editor}
     context["changes"] = changes_since_previous(access.assessment, results=results)
+    context["planned"] = planned_findings(access.assessment)
     return render(request, "assessments/results.html", context)
 
 
