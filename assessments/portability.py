@@ -35,6 +35,7 @@ from .models import (
 )
 from .plan.portability import actions_document, actions_from_document
 from .portability_schema import organisation_file_problems
+from .portability_signoff import sign_offs_document, sign_offs_from_document
 
 FORMAT = "govcheck.organisation"
 VERSION = 1
@@ -188,6 +189,9 @@ def organisation_export(
     document["actions"] = actions_document(
         organisation=organisation, assessment_no=assessment_no, user_ref=user_ref
     )
+    document["sign_offs"] = sign_offs_document(
+        organisation=organisation, assessment_no=assessment_no, user_ref=user_ref
+    )
     document["members"] = [{"username": m.user.username, "role": m.role} for m in memberships]
     document["users"] = [
         {
@@ -249,6 +253,7 @@ def organisation_import(*, document: dict[str, Any]) -> Organisation:
     answers = _answers(document, assessments, questions, users)
     _history(document, assessments, answers, questions, users)
     actions_from_document(document.get("actions", []), assessments, users)
+    sign_offs_from_document(document.get("sign_offs"), assessments, users)
     for i in document["invitations"]:
         invitation = Invitation.objects.create(
             organisation=organisation,

@@ -41,6 +41,7 @@ from .limits import (
     MAX_TEXT,
 )
 from .scoring.results import Results
+from .services.signoff import MAX_COMMENT
 
 SMALL = 32767
 LARGE = 2_147_483_647
@@ -243,6 +244,14 @@ class ActionRow(ActionFields):
     history: list[ActionHistoryRow]
 
 
+class SignOffRow(Strict):
+    assessment: Id
+    step: Literal["submitted", "approved", "returned"]
+    by: Username | None
+    at: Time = Field(strict=False)
+    comment: Annotated[str, _text(MAX_COMMENT)]
+
+
 class OrganisationFile(Strict):
     format: Literal["govcheck.organisation"]
     version: Literal[1]
@@ -255,6 +264,7 @@ class OrganisationFile(Strict):
     members: list[MemberRow]
     users: list[UserRow]
     actions: list[ActionRow] = []  # files written before action plans have none
+    sign_offs: list[SignOffRow] | None = None  # None: read from the assessments' fields
 
     @model_validator(mode="after")
     def references(self) -> OrganisationFile:
@@ -281,6 +291,7 @@ class OrganisationFile(Strict):
         for n, h in enumerate(self.history):
             _known(f"history[{n}].user", h.user, users)
         _action_references(self.actions, assessments, users)
+        _sign_off_references(self.sign_offs or [], assessments, users)
         for n, m in enumerate(self.members):
             _known(f"members[{n}].username", m.username, users)
         for n, i in enumerate(self.invitations):
@@ -297,6 +308,12 @@ def _action_references(rows: list[ActionRow], assessments: set[int], users: set[
         _known(f"actions[{n}].carried_from", row.carried_from, numbers)
         for who in (row.owner, row.accepted_by, row.created_by, *(h.user for h in row.history)):
             _known(f"actions[{n}]", who, users)
+
+
+def _sign_off_references(rows: list[SignOffRow], assessments: set[int], users: set[str]) -> None:
+    for n, step in enumerate(rows):
+        _known(f"sign_offs[{n}].assessment", step.assessment, assessments)
+        _known(f"sign_offs[{n}].by", step.by, users)
 
 
 def _unique(what: str, keys: list[Any]) -> None:

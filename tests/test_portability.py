@@ -10,7 +10,14 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from assessments.models import Answer, Assessment, FrameworkVersion, Invitation, Organisation
+from assessments.models import (
+    Answer,
+    Assessment,
+    FrameworkVersion,
+    Invitation,
+    Organisation,
+    SignOff,
+)
 from assessments.services.assessments import assessment_next_round, assessment_submit
 from assessments.services.signoff import assessment_approve
 from tests.factories import PASSWORD, answer, make_assessment
@@ -171,3 +178,24 @@ def test_sign_off_travels_with_the_organisation(
     assert imported.approval_status == Assessment.Approval.APPROVED
     assert (imported.approved_by, imported.approved_at) == (owner, approved.approved_at)
     assert imported.submitted_by == assessor
+    record = [(s.step, s.by) for s in SignOff.objects.filter(assessment=imported)]
+    assert record == [("submitted", assessor), ("approved", owner)]
+
+
+def test_a_file_written_before_the_sign_off_record_gets_one_from_its_assessments(
+    populated: Organisation, owner: User, tmp_path: Path
+) -> None:
+    before = _export("acme")
+    before.pop("sign_offs")
+    path = tmp_path / "acme.json"
+    path.write_text(json.dumps(before))
+    populated.delete()
+
+    call_command("import_organisation", str(path), stdout=io.StringIO())
+
+    first = Assessment.objects.get(organisation__slug="acme", round=1)
+    assert [(s.step, s.by, s.at) for s in SignOff.objects.filter(assessment=first)] == [
+        ("submitted", owner, first.submitted_at)
+    ]
+    second = Assessment.objects.get(organisation__slug="acme", round=2)
+    assert not SignOff.objects.filter(assessment=second).exists()

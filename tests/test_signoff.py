@@ -17,6 +17,7 @@ from django.urls import reverse
 from assessments.models import Assessment, Organisation, Role
 from assessments.reports import report_html
 from assessments.services.assessments import assessment_next_round, assessment_submit
+from assessments.services.signoff import assessment_approve, assessment_return
 from tests.factories import answer, make_assessment, make_member
 from tests.test_views_assessments import answer_all_required
 
@@ -76,10 +77,12 @@ def test_without_approval_required_a_submission_is_final(
     client: Client, mini_bank: None, organisation: Organisation, assessor: User, owner: User
 ) -> None:
     assessment = _submitted(organisation, assessor)
+    at = assessment.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[union-attr]
     assert _json(assessment)["approval"] == {
         "status": "submitted",
         "by": "adam",
-        "at": assessment.submitted_at.strftime("%Y-%m-%dT%H:%M:%SZ"),  # type: ignore[union-attr]
+        "at": at,
+        "record": [{"step": "submitted", "by": "adam", "at": at, "comment": ""}],
     }
     client.force_login(owner)
     client.post(reverse("assessment_approve", args=[assessment.pk]), follow=True)
@@ -173,6 +176,39 @@ def test_returning_reopens_the_draft_with_the_comment(
     assert _json(resubmitted)["approval"]["status"] == "awaiting_approval"
 
 
+def test_the_whole_sign_off_is_kept_submitted_returned_submitted_approved(
+    client: Client,
+    mini_bank: None,
+    requiring: Organisation,
+    assessor: User,
+    owner: User,
+) -> None:
+    assessment = _submitted(requiring, assessor)
+    assessment_return(assessment=assessment, user=owner, comment="Add the <b>pause</b> evidence.")
+    assessment = assessment_approve(
+        assessment=assessment_submit(assessment=assessment, user=assessor), user=owner
+    )
+
+    record = _json(assessment)["approval"]["record"]
+    assert [(s["step"], s["by"]) for s in record] == [
+        ("submitted", "adam"),
+        ("returned", "olivia"),
+        ("submitted", "adam"),
+        ("approved", "olivia"),
+    ]
+    assert record[1]["comment"] == "Add the <b>pause</b> evidence."
+    client.force_login(assessor)
+    detail = client.get(reverse("assessment_detail", args=[assessment.pk])).content.decode()
+    assert "Sign-off record (4 steps)" in detail
+    assert "Returned for changes by olivia on" in detail
+    assert "Add the &lt;b&gt;pause&lt;/b&gt; evidence." in detail
+    html = report_html(assessment=assessment)
+    manifest = html[html.index("Sign-off record") :]
+    assert manifest.index("Submitted by adam") < manifest.index("Returned for changes by olivia")
+    assert manifest.index("Returned for changes") < manifest.index("Approved by olivia")
+    assert "<b>pause</b>" not in html
+
+
 def test_no_next_round_while_approval_is_awaited(
     mini_bank: None, requiring: Organisation, assessor: User, owner: User
 ) -> None:
@@ -210,5 +246,10 @@ def test_only_owners_change_the_approval_setting(
 
 def test_a_draft_says_draft(mini_bank: None, organisation: Organisation, assessor: User) -> None:
     assessment = make_assessment(organisation, assessor)
-    assert _json(assessment)["approval"] == {"status": "draft", "by": None, "at": None}
+    assert _json(assessment)["approval"] == {
+        "status": "draft",
+        "by": None,
+        "at": None,
+        "record": [],
+    }
     assert "changes" not in _json(assessment)

@@ -11,6 +11,7 @@ from .question_bank import (
     Source,
 )
 from .reference import Jurisdiction, NegativeListCategory
+from .signoff import SignOff
 
 __all__ = [
     "AISystem",
@@ -30,5 +31,6 @@ __all__ = [
     "Report",
     "Role",
     "Section",
+    "SignOff",
     "Source",
 ]

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from assessments.charts import not_applying, radar
 from assessments.citations import BASES
 from assessments.models import Assessment
-from assessments.results.approval import approval_for
+from assessments.results.approval import approval_for, sign_off_record
 from assessments.results.findings import (
     CRITICAL_LABELS,
     Finding,
@@ -365,6 +365,7 @@ def report_context(
         "system": assessment.system,
         "draft": not assessment.is_submitted,
         "approval": approval_for(assessment),
+        "sign_offs": sign_off_record(assessment),
         "results": results,
         "summary": summary,
         "chapters": chapters,

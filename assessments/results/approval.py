@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.models import Assessment
+from assessments.models import Assessment, SignOff
 
 Approval = Assessment.Approval
 
@@ -51,3 +51,34 @@ def approval_for(assessment: Assessment) -> ApprovalShown:
     if status == Approval.RETURNED:
         return ApprovalShown(status, _name(assessment.returned_by), assessment.returned_at)
     return ApprovalShown(status, "", None)
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffStep:
+    """One step of the sign-off record, as the pages, the report and the command show it."""
+
+    step: str  # a SignOff.Step value
+    label: str
+    by: str  # username; "" when the account is gone
+    at: dt.datetime
+    comment: str
+
+    @property
+    def words(self) -> str:
+        day = self.at.astimezone(dt.UTC).strftime("%-d %B %Y")
+        who = f" by {self.by}" if self.by else ""
+        return f"{self.label}{who} on {day}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "by": self.by or None,
+            "at": self.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "comment": self.comment,
+        }
+
+
+def sign_off_record(assessment: Assessment) -> list[SignOffStep]:
+    """Every submission, approval and return of the assessment, oldest first (one query)."""
+    rows = SignOff.objects.filter(assessment=assessment).select_related("by")
+    return [SignOffStep(s.step, s.get_step_display(), _name(s.by), s.at, s.comment) for s in rows]

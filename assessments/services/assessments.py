@@ -13,7 +13,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.limits import MAX_SYSTEM_NAME
-from assessments.models import AISystem, Assessment, Framework, FrameworkVersion, Organisation
+from assessments.models import (
+    AISystem,
+    Assessment,
+    Framework,
+    FrameworkVersion,
+    Organisation,
+    SignOff,
+)
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
 from assessments.selectors import answers_for_assessment, bank_for_assessment
@@ -113,6 +120,9 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     locked.revision = F("revision") + 1
     locked.save()
     locked.refresh_from_db()
+    SignOff.objects.create(
+        assessment=locked, step=SignOff.Step.SUBMITTED, by=user, at=locked.submitted_at
+    )
     return locked
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assessments.models import Assessment, Membership, Organisation, Role
+from assessments.models import Assessment, Membership, Organisation, Role, SignOff
 
 MAX_COMMENT = 4000
 
@@ -38,6 +38,9 @@ def assessment_approve(*, assessment: Assessment, user: User) -> Assessment:
     locked.revision = F("revision") + 1  # the report now says "Approved by …"
     locked.save(update_fields=["approved_by", "approved_at", "revision", "updated_at"])
     locked.refresh_from_db()
+    SignOff.objects.create(
+        assessment=locked, step=SignOff.Step.APPROVED, by=user, at=locked.approved_at
+    )
     return locked
 
 
@@ -61,6 +64,13 @@ def assessment_return(*, assessment: Assessment, user: User, comment: str) -> As
     locked.revision = F("revision") + 1
     locked.save()
     locked.refresh_from_db()
+    SignOff.objects.create(
+        assessment=locked,
+        step=SignOff.Step.RETURNED,
+        by=user,
+        at=locked.returned_at,
+        comment=comment,
+    )
     return locked
 
 

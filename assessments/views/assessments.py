@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.forms import PROFILE_FIELDS, AssessmentNewForm
 from assessments.models import Assessment
 from assessments.recommendations import offers, recommended
+from assessments.results.approval import sign_off_record
 from assessments.results.versions import carried_to_check
 from assessments.scoring.applicability import evaluate_applicability
 from assessments.scoring.progress import progress
@@ -178,6 +179,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "carry_over": carry_over_for_assessment(assessment),
         "to_check": carried_to_check(assessment, bank),
         "next_round": getattr(assessment, "next_round", None),
+        # Read only once there is something to read: a draft never submitted has no record.
+        "sign_offs": (
+            sign_off_record(assessment)
+            if assessment.approval_status != Assessment.Approval.DRAFT
+            else []
+        ),
     }
     return render(request, "assessments/assessment_detail.html", context)
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from assessments.models import Assessment
 from assessments.plan.selectors import plan_rows_for
 from assessments.results import results_for_assessment
-from assessments.results.approval import approval_for
+from assessments.results.approval import approval_for, sign_off_record
 from assessments.results.changes import changes_since_previous
 from assessments.scoring import wording
 from assessments.scoring.results import HIDDEN, FrameworkResult, Listed, Results
@@ -35,7 +35,9 @@ class Command(BaseCommand):
         if options["json"]:
             shown = results.to_json() if options["full"] else results_summary(results)
             shown["actions"] = [row.to_json() for row in plan_rows_for(assessment, results)]
-            shown["approval"] = approval_for(assessment).to_json()
+            shown["approval"] = approval_for(assessment).to_json() | {
+                "record": [step.to_json() for step in sign_off_record(assessment)]
+            }
             changes = changes_since_previous(assessment)
             if changes is not None:
                 shown["changes"] = changes.to_json()
