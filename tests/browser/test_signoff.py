@@ -79,7 +79,12 @@ def test_submit_return_resubmit_and_approve(
     expect(approver.get_by_role("status")).to_contain_text("Returned to the assessors")
 
     writer.goto(f"{base}/assessments/{assessment.pk}/")
-    expect(writer.get_by_text("Attach the pause drill.")).to_be_visible()
+    expect(writer.locator("#returned").get_by_text("Attach the pause drill.")).to_be_visible()
+    # The sign-off record keeps the step, with its comment, after the next submission too.
+    record = writer.locator(".sign-off-record")
+    record.get_by_text("Sign-off record (2 steps)").click()
+    expect(record).to_contain_text("Returned for changes by olivia")
+    expect(record.get_by_text("Attach the pause drill.")).to_be_visible()
     _check(writer, f"assessment returned for changes ({width})")
     writer.goto(review)
     writer.get_by_role("button", name="Submit the assessment").click()
