@@ -10,9 +10,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from assessments.models import Organisation, Role
+from assessments.models import Assessment, Organisation, Role
 from assessments.selectors import _BANK_CACHE
-from tests.factories import make_member, make_organisation
+from tests.factories import answer_mini, make_assessment, make_member, make_organisation
 
 ROOT = Path(settings.BASE_DIR)
 FIXTURES = ROOT / "fixtures"
@@ -69,3 +69,12 @@ def viewer(organisation: Organisation) -> User:
 def outsider(db: None) -> User:
     """A member of another organisation only."""
     return make_member(make_organisation("other"), "oscar", Role.OWNER)
+
+
+@pytest.fixture
+def assessment(mini_bank: None, organisation: Organisation, assessor: User) -> Assessment:
+    """A draft of the miniature bank with a gap of every kind (tests.factories.answer_mini);
+    modules that need another kind of assessment define their own."""
+    started = make_assessment(organisation, assessor)
+    answer_mini(started, assessor)
+    return started

@@ -71,3 +71,23 @@ def answer(
         assessment=assessment, user=user, edits=[AnswerEdit((framework, key), value)]
     )
     assert recorded.ok, recorded.refused
+
+
+def answer_mini(assessment: Assessment, user: User, *, complete: bool = True) -> None:
+    """A permit-tier, ASL-3 assessment of the miniature bank with a gap of every kind."""
+    answer(assessment, user, "profile", "role", "rnd", "provision")
+    answer(assessment, user, "profile", "foundation-model", "yes")
+    answer(assessment, user, "mini-maturity", "requirements", "partly", note="=1+1")
+    answer(assessment, user, "mini-maturity", "reviews", "dont-know")
+    answer(assessment, user, "mini-maturity", "metrics", "harmful-output")
+    answer(assessment, user, "mini-tier", "negative-list", "yes")
+    answer(assessment, user, "mini-tier", "high-risk", "yes")
+    answer(assessment, user, "mini-tier", "permit-held", "no")
+    answer(assessment, user, "mini-tier", "supervision", "partly")
+    answer(assessment, user, "mini-gate", "frontier", "yes")
+    answer(assessment, user, "mini-gate", "misuse-uplift", "yes")
+    answer(assessment, user, "mini-gate", "weights-security", "partly")
+    answer(assessment, user, "mini-gate", "red-team", "no")
+    if complete:
+        answer(assessment, user, "mini-tier", "preventive", "yes")
+        answer(assessment, user, "mini-gate", "pause", "yes")

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from assessments.models import Action, Assessment, Organisation, Role
+from assessments.models import Action, Assessment, Role
 from assessments.plan.moves import DUTY, GATE, SCORE, moves_for
 from assessments.plan.selectors import plan_rows, top_actions
 from assessments.results import results_for_assessment
@@ -22,17 +22,9 @@ from assessments.services.actions import (
     action_update,
 )
 from assessments.services.assessments import assessment_next_round, assessment_submit
-from tests.factories import answer, make_assessment, make_member, make_organisation
-from tests.test_results import answer_mini
+from tests.factories import answer, make_member, make_organisation
 
 DUE = dt.date(2027, 3, 31)
-
-
-@pytest.fixture
-def assessment(mini_bank: None, organisation: Organisation, assessor: User) -> Assessment:
-    started = make_assessment(organisation, assessor)
-    answer_mini(started, assessor)
-    return started
 
 
 def add(

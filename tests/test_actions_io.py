@@ -18,8 +18,7 @@ from assessments.answers_io import (
 )
 from assessments.models import Action, Assessment, Organisation
 from assessments.services.actions import ActionFields, action_create
-from tests.factories import make_assessment
-from tests.test_results import answer_mini
+from tests.factories import answer_mini, make_assessment
 
 
 @pytest.fixture

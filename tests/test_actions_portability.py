@@ -13,8 +13,7 @@ from django.core.management import call_command
 from assessments.models import Action, Organisation
 from assessments.services.actions import ActionFields, action_create, action_update
 from assessments.services.assessments import assessment_next_round, assessment_submit
-from tests.factories import make_assessment
-from tests.test_results import answer_mini
+from tests.factories import answer_mini, make_assessment
 
 
 def _export(slug: str) -> dict[str, object]:

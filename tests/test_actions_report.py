@@ -12,9 +12,8 @@ from django.contrib.auth.models import User
 from assessments.models import Assessment, Organisation
 from assessments.reports import render_report, report_html
 from assessments.services.actions import ActionFields, action_create
-from tests.factories import make_assessment
+from tests.factories import answer_mini, make_assessment
 from tests.report_pdf import bookmark_pages, page_texts, squeezed
-from tests.test_results import answer_mini
 
 WHEN = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 

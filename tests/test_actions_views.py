@@ -7,7 +7,6 @@ import io
 from http import HTTPStatus
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
@@ -20,17 +19,9 @@ from assessments import selectors
 from assessments.models import Action, Assessment, Organisation
 from assessments.services.actions import ActionFields, action_create
 from tests.factories import answer, make_assessment, make_user
-from tests.test_results import answer_mini
 from tests.test_results_views import bulk_bank
 
 PLAN_PAGE_QUERIES = 13
-
-
-@pytest.fixture
-def assessment(mini_bank: None, organisation: Organisation, assessor: User) -> Assessment:
-    started = make_assessment(organisation, assessor)
-    answer_mini(started, assessor)
-    return started
 
 
 def add(assessment: Assessment, user: User, framework: str, question: str, **kw: object) -> Action:

@@ -24,8 +24,7 @@ from assessments.answers_io import (
     answers_import,
 )
 from assessments.models import AISystem, Answer, Assessment, Organisation, Role
-from tests.factories import make_assessment, make_member, make_organisation
-from tests.test_results import answer_mini
+from tests.factories import answer_mini, make_assessment, make_member, make_organisation
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from assessments.models import Assessment, Organisation
+from assessments.models import Assessment
 from assessments.reports import report_html
 from assessments.results import results_for_assessment
 from assessments.results.findings import (
@@ -27,15 +27,6 @@ from assessments.results.gaps_csv import gaps_csv
 from assessments.scoring.results import Results
 from assessments.scoring.sentences import move_sentence, move_sentences
 from assessments.scoring.verdicts import AnswerChange, Move
-from tests.factories import make_assessment
-from tests.test_results import answer_mini
-
-
-@pytest.fixture
-def assessment(mini_bank: None, organisation: Organisation, assessor: User) -> Assessment:
-    started = make_assessment(organisation, assessor)
-    answer_mini(started, assessor)
-    return started
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from assessments.models import Organisation
 from assessments.results import results_for_assessment
 from assessments.results.gaps_csv import GAP_COLUMNS, csv_safe, gaps_csv
 from assessments.scoring.results import Results
-from tests.factories import answer, make_assessment
-from tests.test_results import answer_mini
+from tests.factories import answer, answer_mini, make_assessment
 
 DANGEROUS = [
     "=SUM(A1:A2)",

@@ -14,41 +14,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Assessment, Organisation, Source
+from assessments.models import Assessment, Source
 from assessments.results import results_for_assessment
 from assessments.scoring.results import SCORING_RULES_VERSION, Results
 from assessments.services.assessments import assessment_submit
-from tests.factories import answer, make_assessment
+from tests.factories import answer
 
 # A submitted assessment's results as the first scoring rules stored them.
 SNAPSHOT = Path(__file__).parent / "fixtures" / "results-snapshot-v1.json"
-
-
-def answer_mini(assessment: Assessment, user: User, *, complete: bool = True) -> None:
-    """A permit-tier, ASL-3 assessment of the miniature bank with a gap of every kind."""
-    answer(assessment, user, "profile", "role", "rnd", "provision")
-    answer(assessment, user, "profile", "foundation-model", "yes")
-    answer(assessment, user, "mini-maturity", "requirements", "partly", note="=1+1")
-    answer(assessment, user, "mini-maturity", "reviews", "dont-know")
-    answer(assessment, user, "mini-maturity", "metrics", "harmful-output")
-    answer(assessment, user, "mini-tier", "negative-list", "yes")
-    answer(assessment, user, "mini-tier", "high-risk", "yes")
-    answer(assessment, user, "mini-tier", "permit-held", "no")
-    answer(assessment, user, "mini-tier", "supervision", "partly")
-    answer(assessment, user, "mini-gate", "frontier", "yes")
-    answer(assessment, user, "mini-gate", "misuse-uplift", "yes")
-    answer(assessment, user, "mini-gate", "weights-security", "partly")
-    answer(assessment, user, "mini-gate", "red-team", "no")
-    if complete:
-        answer(assessment, user, "mini-tier", "preventive", "yes")
-        answer(assessment, user, "mini-gate", "pause", "yes")
-
-
-@pytest.fixture
-def assessment(mini_bank: None, organisation: Organisation, assessor: User) -> Assessment:
-    started = make_assessment(organisation, assessor)
-    answer_mini(started, assessor)
-    return started
 
 
 def framework(results: dict[str, Any], key: str) -> dict[str, Any]:

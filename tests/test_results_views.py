@@ -19,8 +19,7 @@ from pytest_django import DjangoAssertNumQueries
 from assessments import selectors
 from assessments.models import Assessment, Organisation
 from assessments.services.assessments import assessment_submit
-from tests.factories import answer, make_assessment
-from tests.test_results import answer_mini
+from tests.factories import answer, answer_mini, make_assessment
 
 READ_URLS = ["assessment_results", "answers_export", "gaps_csv"]
 LINKED = {
@@ -44,13 +43,6 @@ def _urlpatterns() -> list[URLPattern | URLResolver]:
 
 urlpatterns = _urlpatterns()
 RESULTS_PAGE_QUERIES = 13
-
-
-@pytest.fixture
-def assessment(mini_bank: None, organisation: Organisation, assessor: User) -> Assessment:
-    started = make_assessment(organisation, assessor)
-    answer_mini(started, assessor)
-    return started
 
 
 def get(client: Client, user: User | None, name: str, pk: int) -> object:

@@ -11,8 +11,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, Page, expect
 
 from assessments.models import Organisation
-from tests.factories import make_assessment, make_member
-from tests.test_results import answer_mini
+from tests.factories import answer_mini, make_assessment, make_member
 
 from .conftest import sign_in
 from .test_accessibility import assert_accessible

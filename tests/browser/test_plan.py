@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 
 from assessments.models import Action, Organisation
 from assessments.services.actions import ActionFields, action_create
-from tests.factories import make_assessment
-from tests.test_results import answer_mini
+from tests.factories import answer_mini, make_assessment
 
 from .conftest import sign_in
 from .test_accessibility import assert_accessible

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             shown["approval"] = approval_for(assessment).to_json() | {
                 "record": [step.to_json() for step in sign_off_record(assessment)]
             }
-            changes = changes_since_previous(assessment)
+            changes = changes_since_previous(assessment, results=results)
             if changes is not None:
                 shown["changes"] = changes.to_json()
             self.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False))
